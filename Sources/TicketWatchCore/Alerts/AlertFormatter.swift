@@ -1,0 +1,139 @@
+import Foundation
+
+/// Output formats of `ticketwatch alerts`.
+public enum AlertFormat: String, Sendable, CaseIterable {
+    case table, csv, json
+}
+
+/// Renders alerts for people (table) and for tools (CSV, JSON).
+///
+/// Names are stored verbatim; escaping happens here, per medium, and only here.
+public enum AlertFormatter {
+    /// Table and CSV end with a newline; JSON does not (print it with `print`).
+    public static func render(_ alerts: [Alert], as format: AlertFormat) -> String {
+        switch format {
+        case .table: table(alerts)
+        case .csv: csv(alerts)
+        case .json: json(alerts)
+        }
+    }
+
+    // MARK: - Table
+
+    /// Aligned columns for a terminal: date, signal, level, value, z, id. Control characters in names are shown
+    /// escaped so a queue name with a newline cannot break the layout.
+    public static func table(_ alerts: [Alert]) -> String {
+        let header = ["date", "signal", "level", "value", "z", "id"]
+        let rows = alerts.map { alert in
+            [alert.date, printable(alert.signal), printable(alert.level), tableNumber(alert.value),
+             String(format: "%.2f", alert.z), alert.id]
+        }
+        let rightAligned: Set<Int> = [3, 4]
+        var widths = header.map(\.count)
+        for row in rows {
+            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                return rightAligned.contains(i) ? pad + cell : (i == cells.count - 1 ? cell : cell + pad)
+            }.joined(separator: "  ")
+        }
+        var out = line(header) + "\n"
+        out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+        for row in rows { out += line(row) + "\n" }
+        return out
+    }
+
+    /// Counts without a decimal point, rates to four places: what a person reads at a glance.
+    static func tableNumber(_ value: Double) -> String {
+        if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(format: "%.4f", value)
+    }
+
+    static func printable(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7f {
+                    out += "\\u{" + String(scalar.value, radix: 16) + "}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: - CSV
+
+    /// The notebook's `t6_alerts.csv` columns first (`date,signal,value,z,level`), then ours. Numbers use Swift's
+    /// shortest round-trip form (`182.0`, `3.5429425690607674`), the same digits pandas writes; "\n" line ends,
+    /// as the notebook's file has.
+    public static let csvHeader = ["date", "signal", "value", "z", "level", "detector", "id", "threshold",
+                                   "baseline_mean", "baseline_std", "incident"]
+
+    public static func csv(_ alerts: [Alert]) -> String {
+        var out = csvHeader.joined(separator: ",") + "\n"
+        for alert in alerts {
+            let fields = [
+                alert.date, alert.signal, alert.value.description, alert.z.description, alert.level,
+                alert.detector, alert.id, alert.threshold.description,
+                alert.baselineMean?.description ?? "", alert.baselineStd?.description ?? "", alert.incident ?? "",
+            ]
+            out += fields.map(csvField).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// RFC 4180: quote a field holding a comma, quote, CR or LF, doubling the quotes inside.
+    static func csvField(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
+            return text
+        }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    // MARK: - JSON
+
+    /// An array of objects with every field (snake_case, as the table's columns), keys sorted so the output is
+    /// stable; absent values are `null`. `details` is kept as the JSON text stored with the alert. No trailing
+    /// newline. Non-finite numbers become strings, so encoding these plain values cannot fail.
+    public static func json(_ alerts: [Alert]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        guard let data = try? encoder.encode(alerts.map(JSONAlert.init)) else { return "[]" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private struct JSONAlert: Encodable {
+        let alert: Alert
+
+        enum CodingKeys: String, CodingKey {
+            case id, detector, date, signal, level, value, z, threshold
+            case baselineMean = "baseline_mean", baselineStd = "baseline_std", incident, details
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(alert.id, forKey: .id)
+            try c.encode(alert.detector, forKey: .detector)
+            try c.encode(alert.date, forKey: .date)
+            try c.encode(alert.signal, forKey: .signal)
+            try c.encode(alert.level, forKey: .level)
+            try c.encode(alert.value, forKey: .value)
+            try c.encode(alert.z, forKey: .z)
+            try c.encode(alert.threshold, forKey: .threshold)
+            try c.encode(alert.baselineMean, forKey: .baselineMean)
+            try c.encode(alert.baselineStd, forKey: .baselineStd)
+            try c.encode(alert.incident, forKey: .incident)
+            try c.encode(alert.details, forKey: .details)
+        }
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import Logging
+
+/// How `ingest` reads its files.
+public struct IngestOptions: Sendable {
+    public var format: TicketFormat?
+    public var mapping: ColumnMapping
+    public var timeline: Timeline
+
+    public init(format: TicketFormat? = nil, mapping: ColumnMapping = ColumnMapping(), timeline: Timeline = .timestamps) {
+        self.format = format
+        self.mapping = mapping
+        self.timeline = timeline
+    }
+}
+
+/// Loads ticket files into the warehouse, losslessly: every record becomes a ticket, a counted duplicate, or a
+/// row in `ingest_rejects` saying where it was and why.
+///
+/// Every file is checked (present, readable, a usable header) before any is loaded, so a typo in the third path
+/// does not leave the first two half-done; then each file is one transaction.
+public final class Ingestor {
+    private let warehouse: Warehouse
+    private let options: IngestOptions
+    private let logger: Logger
+
+    public init(warehouse: Warehouse, options: IngestOptions, logger: Logger) {
+        self.warehouse = warehouse
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Loads `sources` (paths, or "-" for standard input) and returns one summary per file.
+    public func ingest(_ sources: [String], onFileDone: (FileSummary) -> Void = { _ in }) throws -> [FileSummary] {
+        var prepared: [(InputFile, ColumnMapping.CSVColumns?)] = []
+        defer { prepared.forEach { $0.0.cleanUp() } }
+        for source in sources {
+            let input = try InputFile(source: source, format: options.format)
+            prepared.append((input, nil))
+            if input.format == .csv {
+                prepared[prepared.count - 1].1 = try readHeader(input)
+            }
+        }
+        var summaries: [FileSummary] = []
+        for (input, columns) in prepared {
+            let summary = try load(input, columns: columns)
+            onFileDone(summary)
+            summaries.append(summary)
+        }
+        return summaries
+    }
+
+    private func readHeader(_ input: InputFile) throws -> ColumnMapping.CSVColumns {
+        let scanner = try CSVScanner(path: input.path)
+        guard let first = try scanner.next() else { throw IngestError.emptyFile(input.source) }
+        guard case .record(let record) = first else {
+            if case let .malformed(_, reason, _) = first {
+                throw IngestError.fileUnreadable(input.source, reason: "its header row is not valid CSV: \(reason)")
+            }
+            throw IngestError.emptyFile(input.source)
+        }
+        let header = (0..<record.count).map { record.string($0) }
+        let columns = try options.mapping.resolve(header: header, source: input.source)
+        if columns.index[.createdAt] == nil, options.timeline == .timestamps {
+            throw IngestError.noDateColumn(source: input.source, header: header)
+        }
+        return columns
+    }
+
+    private func load(_ input: InputFile, columns: ColumnMapping.CSVColumns?) throws -> FileSummary {
+        let db = warehouse.db
+        return try db.writeTransaction {
+            if let earlier = try db.query(
+                "SELECT source, loaded_at FROM ingest_files WHERE content_sha256 = ?", [.text(input.sha256)]).first {
+                var summary = FileSummary(source: input.source)
+                summary.alreadyLoadedAs = earlier[0].string
+                summary.alreadyLoadedAt = earlier[1].string
+                logger.info("file already loaded", metadata: ["source": "\(input.source)", "sha256": "\(input.sha256)"])
+                return summary
+            }
+            try db.run("""
+                INSERT INTO ingest_files(source, content_sha256, format, timeline, bytes, loaded_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, [.text(input.source), .text(input.sha256), .text(input.format.rawValue),
+                      .text(options.timeline.recorded), SQLValue(input.bytes), .text(Clock.nowUTC())])
+            let writer = try TicketWriter(db: db, fileID: db.lastInsertRowID, source: input.source)
+            var validator = TicketValidator(
+                timestamps: TimestampParser(timeZone: warehouse.timeZone),
+                fileKey: String(input.sha256.prefix(12)),
+                hasIDColumn: columns.map { $0.index[.ticketID] != nil } ?? true)
+            var clock = TimelineClock(options.timeline)
+            switch input.format {
+            case .csv:
+                try loadCSV(input, columns: columns!, writer: writer, validator: &validator, clock: &clock)
+            case .jsonl:
+                try loadJSONL(input, writer: writer, validator: &validator, clock: &clock)
+            }
+            var summary = try writer.finish()
+            summary.ignoredColumns = columns?.ignored ?? []
+            logger.info("file loaded", metadata: [
+                "source": "\(input.source)", "loaded": "\(summary.loaded)", "rejected": "\(summary.rejected)",
+            ])
+            return summary
+        }
+    }
+
+    private func loadCSV(
+        _ input: InputFile, columns: ColumnMapping.CSVColumns, writer: TicketWriter,
+        validator: inout TicketValidator, clock: inout TimelineClock
+    ) throws {
+        let scanner = try CSVScanner(path: input.path)
+        _ = try scanner.next()  // the header, already read
+        let used = columns.index.sorted { $0.value < $1.value }
+        while let item = try scanner.next() {
+            switch item {
+            case let .malformed(line, reason, raw):
+                _ = clock.nextDay()
+                try writer.reject(line: line, reason: reason, raw: raw)
+            case .record(let record):
+                let day = clock.nextDay()
+                guard record.count == columns.headerCount else {
+                    try writer.reject(
+                        line: record.line,
+                        reason: "expected \(columns.headerCount) fields (as the header), found \(record.count)",
+                        raw: record.rawText)
+                    continue
+                }
+                if let bad = (used.map(\.value) + columns.tagColumns).first(where: { !record.isValidUTF8($0) }) {
+                    try writer.reject(line: record.line, reason: "invalid UTF-8 in column \(bad + 1)", raw: nil)
+                    continue
+                }
+                var raw = RawTicket()
+                for (field, index) in used {
+                    let value = record.string(index)
+                    switch field {
+                    case .ticketID: raw.ticketID = value
+                    case .createdAt: raw.createdAt = value
+                    case .queue: raw.queue = value
+                    case .priority: raw.priority = value
+                    case .tags: raw.tags = RawTicket.splitTags(value)
+                    case .subject: raw.subject = value
+                    }
+                }
+                for index in columns.tagColumns {
+                    let tag = record.string(index).trimmedWhitespace
+                    if !tag.isEmpty { raw.tags.append(tag) }
+                }
+                switch validator.validate(raw, line: record.line, timelineDay: day) {
+                case .valid(let ticket): try writer.write(ticket, line: record.line)
+                case .rejected(let reason): try writer.reject(line: record.line, reason: reason, raw: record.rawText)
+                }
+            }
+        }
+    }
+
+    private func loadJSONL(
+        _ input: InputFile, writer: TicketWriter, validator: inout TicketValidator, clock: inout TimelineClock
+    ) throws {
+        let scanner = try LineScanner(path: input.path)
+        let mapping = options.mapping
+        while let item = try scanner.next() {
+            let day = clock.nextDay()
+            let text = item.string
+            guard !item.tooLong else {
+                try writer.reject(line: item.line, reason: "line longer than \(scanner.maxRecordBytes) bytes", raw: String(text.prefix(200)))
+                continue
+            }
+            guard item.isValidUTF8 else {
+                try writer.reject(line: item.line, reason: "invalid UTF-8", raw: nil)
+                continue
+            }
+            let object: [String: Any]
+            do {
+                guard let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) as? [String: Any] else {
+                    try writer.reject(line: item.line, reason: "not a JSON object", raw: text)
+                    continue
+                }
+                object = parsed
+            } catch {
+                try writer.reject(line: item.line, reason: "invalid JSON: \(JSONText.reason(error))", raw: text)
+                continue
+            }
+            var raw = RawTicket()
+            raw.ticketID = mapping.key(for: .ticketID, in: object).flatMap { JSONText.scalar(object[$0]) }
+            raw.createdAt = mapping.key(for: .createdAt, in: object).flatMap { JSONText.scalar(object[$0]) }
+            raw.queue = mapping.key(for: .queue, in: object).flatMap { JSONText.scalar(object[$0]) }
+            raw.priority = mapping.key(for: .priority, in: object).flatMap { JSONText.scalar(object[$0]) }
+            raw.subject = mapping.key(for: .subject, in: object).flatMap { JSONText.scalar(object[$0]) }
+            if let key = mapping.key(for: .tags, in: object) {
+                if let list = object[key] as? [Any] {
+                    raw.tags = list.compactMap { JSONText.scalar($0)?.trimmedWhitespace }
+                        .filter { !$0.isEmpty }
+                } else if let text = JSONText.scalar(object[key]) {
+                    raw.tags = RawTicket.splitTags(text)
+                }
+            }
+            switch validator.validate(raw, line: item.line, timelineDay: day) {
+            case .valid(let ticket): try writer.write(ticket, line: item.line)
+            case .rejected(let reason): try writer.reject(line: item.line, reason: reason, raw: text)
+            }
+        }
+    }
+}
+
+/// JSON values as ticket text: strings as they are, numbers and booleans written out, null and objects absent.
+enum JSONText {
+    static func scalar(_ value: Any?) -> String? {
+        switch value {
+        case let s as String: return s
+        case let n as NSNumber:
+            // JSON true/false arrive as NSNumber too; their type code is 'c' (char), as on Darwin.
+            if String(cString: n.objCType) == "c" { return n.boolValue ? "true" : "false" }
+            return n.stringValue
+        default: return nil
+        }
+    }
+
+    static func reason(_ error: Error) -> String {
+        let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
+        return String(text.prefix(160))
+    }
+}
+
+/// Wall-clock time stamps for bookkeeping columns (`loaded_at`, `first_seen_at`), always UTC ISO 8601.
+public enum Clock {
+    public static func nowUTC() -> String {
+        let epoch = Int(Date().timeIntervalSince1970)
+        return ResolvedTimestamp(epochSeconds: epoch, day: CivilDate(daysSinceEpoch: epoch / 86_400)).utcText
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+
+/// Where `--db` points when it is not given: `$TICKETWATCH_DB`, else `./ticketwatch.db`.
+public enum WarehouseLocation {
+    public static func resolve(_ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let fromEnv = environment["TICKETWATCH_DB"], !fromEnv.isEmpty { return fromEnv }
+        return "ticketwatch.db"
+    }
+}
+
+public enum WarehouseError: Error, CustomStringConvertible {
+    case newerSchema(path: String, found: Int, supported: Int)
+    case timeZoneMismatch(path: String, stored: String, requested: String)
+    case unknownTimeZone(String)
+    case notAWarehouse(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .newerSchema(path, found, supported):
+            "\(path): warehouse schema version \(found) is newer than this ticketwatch understands (\(supported)); install the newer ticketwatch that wrote it"
+        case let .timeZoneMismatch(path, stored, requested):
+            "\(path): the warehouse was created with time zone \(stored); --timezone \(requested) cannot change it (days already loaded would move). Use a new warehouse for another zone"
+        case let .unknownTimeZone(name):
+            "unknown time zone '\(name)': use an IANA name such as UTC or Europe/Berlin"
+        case let .notAWarehouse(path, reason):
+            "\(path) is not a usable TicketWatch warehouse: \(reason)"
+        }
+    }
+}
+
+/// The SQLite warehouse: one connection, configured (WAL, busy timeout, foreign keys), at the current schema.
+public final class Warehouse {
+    /// The schema version this binary writes; `Migrations` brings older warehouses here.
+    public static let schemaVersion = 1
+    /// How long a command waits for another process's write transaction (a concurrent ingest of a large file).
+    public static let busyTimeoutMilliseconds: Int32 = 120_000
+
+    public let db: Database
+    public let path: String
+    public let timeZone: TimeZone
+    let logger: Logger
+
+    /// Opens the warehouse at `path`, creating it when missing and migrating it to `schemaVersion`.
+    /// `timeZone` is used when the warehouse is created; for an existing one it must match what is stored.
+    public init(path: String, timeZone requestedZone: String? = nil, logger: Logger) throws {
+        self.path = path
+        self.logger = logger
+        let db = try Database(path: path)
+        self.db = db
+        db.setBusyTimeout(milliseconds: Warehouse.busyTimeoutMilliseconds)
+        do {
+            try db.execute("PRAGMA journal_mode = WAL")
+        } catch let error as SQLiteError where error.primaryCode == 26 /* SQLITE_NOTADB */ {
+            throw WarehouseError.notAWarehouse(path: path, reason: error.message)
+        }
+        try db.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+        try Migrations.migrate(db, path: path, to: Warehouse.schemaVersion, logger: logger)
+        self.timeZone = try Warehouse.settleTimeZone(db, path: path, requested: requestedZone)
+    }
+
+    /// Stores the zone on first use; afterwards a different `--timezone` is an error, not a silent shift.
+    private static func settleTimeZone(_ db: Database, path: String, requested: String?) throws -> TimeZone {
+        if let requested, TimeZone(identifier: requested) == nil {
+            throw WarehouseError.unknownTimeZone(requested)
+        }
+        let stored = try db.scalar("SELECT value FROM settings WHERE key = 'timezone'")?.string
+        if let stored {
+            if let requested, requested != stored {
+                throw WarehouseError.timeZoneMismatch(path: path, stored: stored, requested: requested)
+            }
+            guard let zone = TimeZone(identifier: stored) else { throw WarehouseError.unknownTimeZone(stored) }
+            return zone
+        }
+        let name = requested ?? "UTC"
+        try db.run("INSERT OR IGNORE INTO settings(key, value) VALUES ('timezone', ?)", [.text(name)])
+        // A concurrent first run may have stored its zone first; the stored one wins.
+        let winner = try db.scalar("SELECT value FROM settings WHERE key = 'timezone'")?.string ?? name
+        if winner != name, requested != nil {
+            throw WarehouseError.timeZoneMismatch(path: path, stored: winner, requested: name)
+        }
+        return TimeZone(identifier: winner)!
+    }
+
+    /// The text of schema.sql, compiled into the binary.
+    public static var schemaSQL: String { String(decoding: PackageResources.schema_sql, as: UTF8.self) }
+}
+
+@available(*, unavailable, message: "owns a SQLite connection; use it from one thread")
+extension Warehouse: Sendable {}

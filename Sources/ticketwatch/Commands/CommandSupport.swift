@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import TicketWatchCore
+
+/// Runs a command body so that every failure ends as one clear line on standard error and a non-zero exit,
+/// instead of a stack of Swift type names.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        printError("\(error)")
+        throw ExitCode.failure
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("ticketwatch: error: \(message)\n".utf8))
+}
+
+/// Quotes a word for a POSIX shell, for commands the tool suggests to the user.
+func shellQuoted(_ word: String) -> String {
+    let safe = word.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./=:".unicodeScalars.contains($0) }
+    return safe && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
+
+extension TicketFormat: ExpressibleByArgument {}

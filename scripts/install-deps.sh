@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what building and testing TicketWatch needs on Debian/Ubuntu: the SQLite development files and
+# command-line shell (libsqlite3-dev, sqlite3), and pandas for the notebook oracle the parity tests compare with.
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+need_apt=()
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || need_apt+=(libsqlite3-dev)
+command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
+command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+if [ ${#need_apt[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "installing ${need_apt[*]}" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [ "${1:-}" = "--test" ]; then
+    python3 -c 'import pandas' 2>/dev/null || python3 -m pip install --quiet pandas
+fi
