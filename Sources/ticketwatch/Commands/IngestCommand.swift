@@ -66,6 +66,10 @@ struct IngestCommand: ParsableCommand {
         }
         var line = "\(s.source): \(s.loaded) loaded, \(s.duplicates) duplicates, \(s.rejected) rejected"
         if s.changed > 0 { line += ", \(s.changed) changed repeats kept as first loaded" }
+        if !s.ignoredColumns.isEmpty {
+            // Named, so that a misspelt column (say "queu") is noticed rather than silently dropped.
+            line += "; ignored columns: \(s.ignoredColumns.joined(separator: ", "))"
+        }
         if s.rejected > 0 {
             line += " — see them: ticketwatch rejects --db \(shellQuoted(warehouse.resolvedPath)) --source \(shellQuoted(s.source))"
         }

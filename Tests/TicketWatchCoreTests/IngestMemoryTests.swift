@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+@testable import TicketWatchCore
+
+/// Streaming: the loader's memory must not grow with the file. Measured on the real binary, whose peak resident
+/// memory the test reads from wait4. (The 1-million-ticket figure is measured by scripts/bench-ingest.sh.)
+@Suite struct IngestMemoryTests {
+    private func export(rows: Int) throws -> String {
+        var text = "ticket_id,created_at,queue,priority,tags,subject\n"
+        text.reserveCapacity(rows * 120)
+        for i in 0..<rows {
+            let day = 1 + i % 28
+            text += "M\(i),2025-02-\(day < 10 ? "0" : "")\(day)T10:00:00Z,Queue \(i % 13),\(i % 4 == 0 ? "high" : "low"),"
+            text += "tag\(i % 50) | tag\(i % 7) | shared,\"Subject line number \(i), with a comma\"\n"
+        }
+        return try writeTemporaryFile("rows-\(rows).csv", text)
+    }
+
+    @Test func peakMemoryStaysFlatAsTheFileGrows() throws {
+        let small = try export(rows: 20_000), large = try export(rows: 160_000)
+        let a = try Binary.run(["ingest", "--db", TestPaths.temporaryWarehousePath(), small])
+        let b = try Binary.run(["ingest", "--db", TestPaths.temporaryWarehousePath(), large])
+        #expect(a.status == 0 && b.status == 0, "\(a.stderr) \(b.stderr)")
+        #expect(b.stdout.contains("160000 loaded"))
+        let growthMiB = Double(b.maxRSSKiB - a.maxRSSKiB) / 1024
+        // Eight times the rows (about 17 MB more input) may not cost more than a few MiB more memory.
+        #expect(growthMiB < 8, "peak RSS \(a.maxRSSKiB) KiB for 20k rows, \(b.maxRSSKiB) KiB for 160k")
+        #expect(b.maxRSSKiB < 128 * 1024)
+    }
+}
