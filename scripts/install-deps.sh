@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing TicketWatch needs on Debian/Ubuntu: the SQLite development files and
-# command-line shell (libsqlite3-dev, sqlite3), and pandas for the notebook oracle the parity tests compare with.
+# command-line shell (libsqlite3-dev, sqlite3); with --test also headless Chromium (the report test) and pandas
+# (the notebook oracle the parity tests compare with).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -8,6 +9,10 @@ need_apt=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || need_apt+=(libsqlite3-dev)
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+if [ "${1:-}" = "--test" ]; then
+    # The report test renders the page in a real headless browser.
+    command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -1,0 +1,177 @@
+import Foundation
+import Logging
+
+/// What `ticketwatch report` covers.
+public struct ReportOptions: Sendable {
+    /// First day shown (the baseline before it is still read, so the band is right from the first day).
+    public var since: CivilDate?
+    /// Show only the last N days with data; combined with `since`, the later start wins.
+    public var days: Int?
+    /// Only this detector's alerts; nil shows every detector's.
+    public var detector: String?
+    /// How many of the busiest queues and tags get a plot even without an alert.
+    public var busiestQueues = 6
+    public var busiestTags = 8
+    /// Upper bound on plotted queues and tags, so a warehouse with hundreds of alerted tags still gives a page of
+    /// a few megabytes; the rest are listed in the alert table without a plot.
+    public var maxSeriesPlots = 120
+
+    public init(since: CivilDate? = nil, days: Int? = nil, detector: String? = nil) {
+        self.since = since
+        self.days = days
+        self.detector = detector
+    }
+}
+
+/// Everything the page shows, read from the warehouse.
+struct ReportContent {
+    let periodStart: CivilDate
+    let periodEnd: CivilDate
+    let tickets: Int
+    let alerts: [Alert]
+    let global: [ReportSeries]
+    let queues: [ReportSeries]
+    let tags: [ReportSeries]
+    /// Alerted levels left without a plot by `maxSeriesPlots`.
+    let unplottedLevels: [String]
+    let detectorFilter: String?
+
+    var allSeries: [ReportSeries] { global + queues + tags }
+
+    /// The plot an alert links to, if it has one.
+    func anchor(for alert: Alert) -> String? {
+        allSeries.first { $0.alerts.contains { $0.id == alert.id } }?.anchor
+    }
+}
+
+/// Reads the daily aggregates and alerts into `ReportContent`.
+struct ReportBuilder {
+    let db: Database
+    let options: ReportOptions
+
+    /// The notebook's thresholds, used to draw the seed detector's band.
+    private static let globalThreshold = 3.0
+    private static let seriesThreshold = 3.5
+
+    func build() throws -> ReportContent? {
+        let totals = try db.query("SELECT day, tickets_total, tickets_high FROM daily_totals ORDER BY day")
+        guard let firstText = totals.first?[0].string, let lastText = totals.last?[0].string,
+              let first = CivilDate(firstText), let last = CivilDate(lastText) else { return nil }
+        let calendar = (0...(last.daysSinceEpoch - first.daysSinceEpoch)).map { first.adding(days: $0) }
+        var start = first
+        if let since = options.since { start = max(start, since) }
+        if let days = options.days { start = max(start, last.adding(days: -(days - 1))) }
+        guard start <= last else { return nil }
+        let shown = calendar.firstIndex(of: start)!..<calendar.count
+        let index = Dictionary(uniqueKeysWithValues: calendar.enumerated().map { ($1.description, $0) })
+
+        var total = [Double?](repeating: 0, count: calendar.count)
+        var high = [Double](repeating: 0, count: calendar.count)
+        for row in totals {
+            let i = index[row[0].string!]!
+            total[i] = row[1].double!
+            high[i] = row[2].double!
+        }
+        let hasTickets = total.map { ($0 ?? 0) > 0 }
+        let rate: [Double?] = calendar.indices.map { hasTickets[$0] ? high[$0] / total[$0]! : nil }
+
+        var alerts = try AlertStore(db: db).list(detector: options.detector, since: start.description)
+        alerts = alerts.filter { $0.date <= last.description }
+        let periodAlerts = alerts
+
+        func series(level: String, signal: String, title: String, unit: ReportSeries.Unit, values: [Double?],
+                    threshold: Double, anchor: String, matching: (Alert) -> Bool) -> ReportSeries {
+            // The band follows the notebook's rows: only days that have tickets at all.
+            let rows = values.indices.map { hasTickets[$0] ? values[$0] : nil }
+            let band = ExpectedBand.rolling(rows, threshold: threshold)
+            return ReportSeries(
+                level: level, signal: signal, title: title, unit: unit,
+                days: Array(calendar[shown]), values: Array(values[shown]), band: Array(band[shown]),
+                bandLabel: "expected band: 14-day rolling mean ± \(threshold.formatted()) × std (the notebook's rule)",
+                alerts: periodAlerts.filter(matching), anchor: anchor)
+        }
+
+        let isRate: (Alert) -> Bool = { $0.level == "global" && $0.signal == "high_rate" }
+        let global = [
+            series(level: "global", signal: "tickets_total", title: "Daily ticket volume (all queues)", unit: .count,
+                   values: total, threshold: ReportBuilder.globalThreshold, anchor: "plot-total") {
+                $0.level == "global" && !isRate($0)
+            },
+            series(level: "global", signal: "high_rate", title: "Share of high-priority tickets (priority high)",
+                   unit: .rate, values: rate, threshold: ReportBuilder.globalThreshold, anchor: "plot-high-rate", matching: isRate),
+        ]
+
+        // Queues and tags: every one that alerted, busiest first, then the busiest that did not.
+        var budget = options.maxSeriesPlots
+        var unplotted: [String] = []
+        func levelSeries(kind: String, table: String, column: String, busiest: Int) throws -> [ReportSeries] {
+            let volumes = try db.query("""
+                SELECT \(column), sum(tickets) FROM \(table) WHERE day >= ? AND day <= ?
+                GROUP BY \(column) ORDER BY 2 DESC, 1
+                """, [.text(start.description), .text(last.description)])
+            let ranked = volumes.compactMap { $0[0].string }
+            let alerted = Set(periodAlerts.filter { $0.level.hasPrefix(kind + ":") }.map { String($0.level.dropFirst(kind.count + 1)) })
+            var names = ranked.filter { alerted.contains($0) } + alerted.subtracting(ranked).sorted()
+            for name in ranked.prefix(busiest) where !names.contains(name) { names.append(name) }
+            if names.count > budget {
+                unplotted += names[budget...].filter { alerted.contains($0) }.map { "\(kind):\($0)" }
+                names = Array(names.prefix(budget))
+            }
+            budget -= names.count
+            let statement = try db.prepare("SELECT day, tickets FROM \(table) WHERE \(column) = ?")
+            return try names.enumerated().map { offset, name in
+                var values = [Double?](repeating: 0, count: calendar.count)
+                try statement.bind([.text(name)])
+                while try statement.step() {
+                    if let i = index[statement.value(at: 0).string ?? ""] { values[i] = statement.double(at: 1) }
+                }
+                statement.reset()
+                let level = "\(kind):\(name)"
+                return series(level: level, signal: "\(kind)_volume", title: "\(kind == "queue" ? "Queue" : "Tag") \(name): tickets a day",
+                              unit: .count, values: values, threshold: ReportBuilder.seriesThreshold,
+                              anchor: "plot-\(kind)-\(offset + 1)") { $0.level == level }
+            }
+        }
+        let queues = try levelSeries(kind: "queue", table: "daily_queues", column: "queue", busiest: options.busiestQueues)
+        let tags = try levelSeries(kind: "tag", table: "daily_tags", column: "tag", busiest: options.busiestTags)
+        let tickets = Int(total[shown].compactMap { $0 }.reduce(0, +))
+        return ReportContent(
+            periodStart: start, periodEnd: last, tickets: tickets, alerts: periodAlerts, global: global,
+            queues: queues, tags: tags, unplottedLevels: unplotted, detectorFilter: options.detector)
+    }
+}
+
+/// Writes `DIR/index.html` (one self-contained page) and `DIR/alerts.csv`.
+public struct ReportWriter {
+    private let warehouse: Warehouse
+    private let options: ReportOptions
+    private let logger: Logger
+
+    public init(warehouse: Warehouse, options: ReportOptions, logger: Logger) {
+        self.warehouse = warehouse
+        self.options = options
+        self.logger = logger
+    }
+
+    public struct Written: Sendable {
+        public let pagePath: String
+        public let csvPath: String
+        public let pageBytes: Int
+        public let alerts: Int
+        public let plots: Int
+    }
+
+    public func write(to directory: String) throws -> Written {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let content = try ReportBuilder(db: warehouse.db, options: options).build()
+        let html = HTMLPage(content: content, warehousePath: warehouse.path, generatedAt: Clock.nowUTC()).render()
+        let page = (directory as NSString).appendingPathComponent("index.html")
+        let csv = (directory as NSString).appendingPathComponent("alerts.csv")
+        // Written beside the target and renamed, so a reader never sees half a page.
+        try Data(html.utf8).write(to: URL(fileURLWithPath: page), options: .atomic)
+        try Data(AlertFormatter.csv(content?.alerts ?? []).utf8).write(to: URL(fileURLWithPath: csv), options: .atomic)
+        logger.info("report written", metadata: ["page": "\(page)", "bytes": "\(html.utf8.count)"])
+        return Written(pagePath: page, csvPath: csv, pageBytes: html.utf8.count, alerts: content?.alerts.count ?? 0,
+                       plots: content?.allSeries.count ?? 0)
+    }
+}
