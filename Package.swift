@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // SQLite's C API, used directly (design card). Only TicketWatchCore/SQLite imports it.
@@ -20,14 +21,26 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        // The notifier's libcurl goes here as a second system library (CCurl) plus a small C shim
-        // target (CCurlShim) for the variadic curl_easy_setopt/getinfo.
+        // libcurl's C API, used directly by the notifier. Only TicketWatchCore/HTTP imports it.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // curl_easy_setopt/getinfo are variadic and unavailable from Swift: one typed C wrapper per signature.
+        .target(
+            name: "CCurlShim",
+            dependencies: ["CCurl"]
+        ),
         .target(
             name: "TicketWatchCore",
             dependencies: [
                 "CSQLite",
+                "CCurl",
+                "CCurlShim",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             resources: [.embedInCode("Warehouse/schema.sql")]
         ),

@@ -43,14 +43,20 @@ CREATE TABLE IF NOT EXISTS tickets (
 );
 CREATE INDEX IF NOT EXISTS tickets_by_day ON tickets(day);
 
--- PUBLIC. One row per tag occurrence: a tag named twice on a ticket is two rows (the notebook counts both).
-CREATE TABLE IF NOT EXISTS ticket_tags (
-    ticket_id  TEXT NOT NULL REFERENCES tickets(ticket_id) ON DELETE CASCADE,
+-- One row per tag occurrence: a tag named twice on a ticket is two rows (the notebook counts both). Keyed by the
+-- ticket's integer row id, so a load appends to the end of one B-tree (millions of rows a year); people query
+-- it through the ticket_tags view below.
+CREATE TABLE IF NOT EXISTS tag_occurrences (
+    ticket     INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
     position   INTEGER NOT NULL,              -- 0-based order within the ticket's tag list
     tag        TEXT NOT NULL,                 -- verbatim, trimmed
-    PRIMARY KEY (ticket_id, position)
+    PRIMARY KEY (ticket, position)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS ticket_tags_by_tag ON ticket_tags(tag);
+
+-- PUBLIC. Tags by ticket id: SELECT tag, count(*) FROM ticket_tags GROUP BY tag.
+CREATE VIEW IF NOT EXISTS ticket_tags AS
+    SELECT t.ticket_id AS ticket_id, o.position AS position, o.tag AS tag, o.ticket AS ticket
+    FROM tag_occurrences AS o JOIN tickets AS t ON t.id = o.ticket;
 
 -- PUBLIC. Every row that could not be loaded, with where it was and why.
 CREATE TABLE IF NOT EXISTS ingest_rejects (
@@ -122,3 +128,91 @@ CREATE TABLE IF NOT EXISTS alerts (
     UNIQUE (detector, date, signal, level)
 );
 CREATE INDEX IF NOT EXISTS alerts_by_date ON alerts(date);
+
+-- PUBLIC. Every place `notify` sends alerts to. A destination is known by its name (given as NAME=URL), or else
+-- by one derived from a salted hash of its URL, and never by the URL itself, which is a credential: a rotated URL
+-- under the same name is the same destination and keeps its history.
+CREATE TABLE IF NOT EXISTS destinations (
+    name             TEXT PRIMARY KEY,        -- 'oncall', or 'slack-3f9a1c2b7d4e' for an unnamed URL
+    kind             TEXT NOT NULL CHECK (kind IN ('slack', 'webhook')),
+    url_fingerprint  TEXT NOT NULL,           -- HMAC-SHA256 of the URL keyed with this warehouse's salt, 16 hex
+                                              -- digits: tells a rotated URL apart, cannot give the URL back
+    first_seen_at    TEXT NOT NULL,           -- UTC, the run that first named it
+    backfill_from    TEXT,                    -- YYYY-MM-DD: older alerts are recorded as skipped; NULL = all
+    url_changed_at   TEXT,                    -- UTC, the last run that found a different URL under this name
+    last_run_at      TEXT                     -- UTC, the last notify run that included it
+) WITHOUT ROWID;
+
+-- PUBLIC. The notifier's outbox: one row per alert and destination. An alert becomes 'delivered' only after the
+-- destination answered 2xx, so a crash between posting and recording can repeat a message, never lose one.
+CREATE TABLE IF NOT EXISTS deliveries (
+    alert_id          TEXT NOT NULL REFERENCES alerts(id),
+    destination       TEXT NOT NULL REFERENCES destinations(name),
+    status            TEXT NOT NULL DEFAULT 'pending'
+                      CHECK (status IN ('pending', 'delivered', 'failed', 'skipped')),
+                                              -- pending: the next run sends it; failed: refused for good (a
+                                              -- 4xx other than 429, or a redirect), resent after a new URL or
+                                              -- --retry-failed; skipped: dated before the destination's
+                                              -- backfill_from (history it was not meant to get)
+    attempts          INTEGER NOT NULL DEFAULT 0,  -- HTTP requests that carried this alert
+    last_http_status  INTEGER,                -- the last answer's status; NULL when there was none (timeout, DNS)
+    last_error        TEXT,                   -- why the last attempt failed, e.g. 'HTTP 410: channel_is_archived'
+    created_at        TEXT NOT NULL,          -- UTC, when the row was queued
+    last_attempt_at   TEXT,                   -- UTC
+    delivered_at      TEXT,                   -- UTC, when the 2xx came
+    PRIMARY KEY (alert_id, destination)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS deliveries_by_destination ON deliveries(destination, status);
+
+-- The default detector's memory: every day it has classified, so each run judges only days not judged before.
+CREATE TABLE IF NOT EXISTS detector_days (
+    detector   TEXT NOT NULL,
+    day        TEXT NOT NULL,                 -- YYYY-MM-DD, in the warehouse's time zone
+    status     TEXT NOT NULL,                 -- 'judged' | 'warmup' (too little history) | 'quiet' (no ticket,
+                                              -- plausibly) | 'gap' (no ticket where traffic was expected: the
+                                              -- feed was empty; left out of baselines)
+    judged_at  TEXT NOT NULL,                 -- UTC, ISO 8601
+    PRIMARY KEY (detector, day)
+) WITHOUT ROWID;
+
+-- Every series the default detector found significant on a judged day, alerted or not (an ongoing incident is
+-- re-alerted only when it grows), with its incident: what lets the next run continue an incident.
+CREATE TABLE IF NOT EXISTS detector_findings (
+    detector  TEXT NOT NULL,
+    day       TEXT NOT NULL,
+    signal    TEXT NOT NULL,
+    level     TEXT NOT NULL,
+    incident  TEXT NOT NULL,
+    value     REAL NOT NULL,
+    excess    REAL NOT NULL,                  -- tickets above the expected number
+    p         REAL NOT NULL,                  -- the test's one-sided p-value
+    alerted   INTEGER NOT NULL,               -- 1 when it became an alert
+    PRIMARY KEY (detector, day, signal, level)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS detector_findings_by_incident ON detector_findings(detector, incident);
+
+-- PUBLIC. One row per `ticketwatch run`: the daily job's audit trail (`ticketwatch status` reads it).
+CREATE TABLE IF NOT EXISTS job_runs (
+    id                   INTEGER PRIMARY KEY,
+    started_at           TEXT NOT NULL,       -- UTC
+    ended_at             TEXT,                -- NULL while running, or when the run was killed
+    outcome              TEXT NOT NULL,       -- 'running' | 'ok' | 'failed' | 'interrupted' (killed; found by the next run)
+    files_loaded         INTEGER NOT NULL DEFAULT 0,
+    files_skipped        INTEGER NOT NULL DEFAULT 0,  -- already loaded (same content), or still being written
+    tickets_loaded       INTEGER NOT NULL DEFAULT 0,
+    rows_rejected        INTEGER NOT NULL DEFAULT 0,
+    days_judged          INTEGER NOT NULL DEFAULT 0,
+    alerts_found         INTEGER NOT NULL DEFAULT 0,  -- new alert rows stored by this run
+    notifications_sent   INTEGER NOT NULL DEFAULT 0,
+    notifications_failed INTEGER NOT NULL DEFAULT 0,
+    error                TEXT                 -- what went wrong, in words (never a webhook URL)
+);
+
+-- The inbox files `run` has already seen, by path, size and modification time: a file unchanged since it was
+-- loaded is skipped without reading it again, so a morning's run does not re-hash a year of exports.
+CREATE TABLE IF NOT EXISTS inbox_seen (
+    path            TEXT PRIMARY KEY,
+    size            INTEGER NOT NULL,
+    modified_ns     INTEGER NOT NULL,
+    content_sha256  TEXT NOT NULL            -- as in ingest_files
+) WITHOUT ROWID;

@@ -16,7 +16,11 @@ struct TicketWatchCommand: ParsableCommand {
             AggregateCommand.self,
             DetectCommand.self,
             AlertsCommand.self,
+            NotifyCommand.self,
             RejectsCommand.self,
+            RunCommand.self,
+            StatusCommand.self,
+            ReportCommand.self,
             DemoCommand.self,
         ]
     )

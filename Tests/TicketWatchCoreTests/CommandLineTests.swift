@@ -20,6 +20,7 @@ import Testing
         let ingest = try Binary.run(["ingest", "--db", db, fixture])
         #expect(ingest.status == 0, "\(ingest.stderr)")
         #expect(ingest.stdout.contains("23134 loaded, 0 duplicates, 0 rejected"))
+        #expect(!ingest.stderr.contains("\r"), "no progress line when standard error is not a terminal")
 
         let again = try Binary.run(["ingest", "--db", db, fixture])
         #expect(again.stdout.contains("already loaded") && again.stdout.contains("nothing added"))
@@ -43,6 +44,16 @@ import Testing
 
         let since = try Binary.run(["alerts", "--db", db, "--since", "2025-04-01"])
         #expect(since.stdout.contains("2025-05-09") && !since.stdout.contains("2025-03-19"))
+    }
+
+    @Test func progressLineOnATerminal() throws {
+        // `script` gives the command a pseudo-terminal, as a person's shell would.
+        let db = TestPaths.temporaryWarehousePath()
+        let fixture = TestPaths.shared("fixtures/seed-parity/tickets.csv").path
+        let run = try Binary.run(executable: "/usr/bin/script", ["-qec", "\(Binary.path) ingest --db \(db) \(fixture)", "/dev/null"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("rows/s"))
+        #expect(run.stdout.contains("23134 loaded"))
     }
 
     @Test func dbDefaultsToTheEnvironment() throws {

@@ -27,9 +27,10 @@ final class HandBuiltWarehouse {
             VALUES (?, ?, ?, ?, ?, ?, 0, 1, ?)
             """, [.text(ticketID), .text(day + "T12:00:00Z"), .text(day), SQLValue(queue), .text(priority),
                   .text(priority), .integer(Int64(line))])
+        let rowID = db.lastInsertRowID
         for (position, tag) in tags.enumerated() {
-            try db.run("INSERT INTO ticket_tags (ticket_id, position, tag) VALUES (?, ?, ?)",
-                       [.text(ticketID), .integer(Int64(position)), .text(tag)])
+            try db.run("INSERT INTO tag_occurrences (ticket, position, tag) VALUES (?, ?, ?)",
+                       [.integer(rowID), .integer(Int64(position)), .text(tag)])
         }
     }
 

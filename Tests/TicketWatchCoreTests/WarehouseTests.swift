@@ -8,7 +8,8 @@ import Testing
         #expect(try warehouse.db.scalar("PRAGMA user_version")?.int == Warehouse.schemaVersion)
         #expect(try warehouse.db.scalar("PRAGMA journal_mode")?.string == "wal")
         #expect(try warehouse.db.scalar("PRAGMA foreign_keys")?.int == 1)
-        let tables = Set(try warehouse.db.query("SELECT name FROM sqlite_master WHERE type = 'table'").compactMap { $0[0].string })
+        // Tables or views: what people's SQL can select from.
+        let tables = Set(try warehouse.db.query("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").compactMap { $0[0].string })
         for name in ["tickets", "ticket_tags", "ingest_files", "ingest_rejects", "alerts", "daily_totals", "daily_queues", "daily_tags"] {
             #expect(tables.contains(name), "missing table \(name)")
         }
@@ -17,6 +18,8 @@ import Testing
         #expect(alertColumns.isSuperset(of: ["id", "detector", "date", "signal", "level", "value", "z"]))
         let ticketColumns = Set(try warehouse.db.query("SELECT name FROM pragma_table_info('tickets')").compactMap { $0[0].string })
         #expect(ticketColumns.isSuperset(of: ["ticket_id", "created_at", "queue", "priority"]))
+        let tagColumns = Set(try warehouse.db.query("SELECT name FROM pragma_table_info('ticket_tags')").compactMap { $0[0].string })
+        #expect(tagColumns.isSuperset(of: ["ticket_id", "tag"]))
         let rejectColumns = Set(try warehouse.db.query("SELECT name FROM pragma_table_info('ingest_rejects')").compactMap { $0[0].string })
         #expect(rejectColumns.isSuperset(of: ["source", "line", "reason"]))
     }

@@ -50,7 +50,7 @@ public struct Aggregator {
 
         INSERT INTO daily_tags(day, tag, tickets)
         SELECT t.day, g.tag, count(*)
-        FROM tickets t JOIN ticket_tags g ON g.ticket_id = t.ticket_id
+        FROM tickets t JOIN tag_occurrences g ON g.ticket = t.id
         WHERE t.day IN (SELECT day FROM dirty_days) GROUP BY t.day, g.tag;
 
         DELETE FROM dirty_days;

@@ -25,27 +25,7 @@ public struct AlertStore {
                 SELECT 1 FROM alerts WHERE detector = ? AND date = ? AND signal = ? AND level = ?
                 """)
             // The WHERE clause makes an unchanged alert a no-op, so first_seen_at and updated_at stay put.
-            let upsert = try db.prepare("""
-                INSERT INTO alerts (id, detector, date, signal, level, value, z, threshold, baseline_mean,
-                                    baseline_std, incident, details, first_seen_at, updated_at, withdrawn_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, NULL)
-                ON CONFLICT (detector, date, signal, level) DO UPDATE SET
-                    updated_at = CASE
-                        WHEN alerts.value IS NOT excluded.value OR alerts.z IS NOT excluded.z
-                          OR alerts.threshold IS NOT excluded.threshold
-                          OR alerts.baseline_mean IS NOT excluded.baseline_mean
-                          OR alerts.baseline_std IS NOT excluded.baseline_std
-                        THEN excluded.updated_at ELSE alerts.updated_at END,
-                    value = excluded.value, z = excluded.z, threshold = excluded.threshold,
-                    baseline_mean = excluded.baseline_mean, baseline_std = excluded.baseline_std,
-                    incident = excluded.incident, details = excluded.details, withdrawn_at = NULL
-                WHERE alerts.value IS NOT excluded.value OR alerts.z IS NOT excluded.z
-                   OR alerts.threshold IS NOT excluded.threshold
-                   OR alerts.baseline_mean IS NOT excluded.baseline_mean
-                   OR alerts.baseline_std IS NOT excluded.baseline_std
-                   OR alerts.incident IS NOT excluded.incident OR alerts.details IS NOT excluded.details
-                   OR alerts.withdrawn_at IS NOT NULL
-                """)
+            let upsert = try db.prepare(AlertStore.upsertSQL)
 
             var inserted = 0, updated = 0, unchanged = 0
             var current = Set<String>()
@@ -83,6 +63,81 @@ public struct AlertStore {
             return (inserted, updated, unchanged, withdrawn)
         }
     }
+
+    /// Stores `detector`'s alerts for the days `days` only, for a detector that judges each day once (the
+    /// default detector): alerts are inserted or updated as by `replace`; live alerts of `detector` on those days
+    /// that are not in `alerts` are withdrawn; every other day is left as it is. Runs in the caller's write
+    /// transaction (`Database.writeTransaction`), so the alerts commit together with the detector's state.
+    @discardableResult
+    func upsertWithinTransaction(detector: String, days: [String], alerts: [Alert], now: String) throws
+        -> (inserted: Int, updated: Int, unchanged: Int, withdrawn: Int)
+    {
+        let lookup = try db.prepare("SELECT 1 FROM alerts WHERE detector = ? AND date = ? AND signal = ? AND level = ?")
+        let upsert = try db.prepare(AlertStore.upsertSQL)
+        var inserted = 0, updated = 0, unchanged = 0
+        var current = Set<String>()
+        for alert in alerts {
+            current.insert(alert.id)
+            try lookup.bind([.text(alert.detector), .text(alert.date), .text(alert.signal), .text(alert.level)])
+            let existed = try lookup.step()
+            lookup.reset()
+            try upsert.run([
+                .text(alert.id), .text(alert.detector), .text(alert.date), .text(alert.signal),
+                .text(alert.level), .real(alert.value), .real(alert.z), .real(alert.threshold),
+                alert.baselineMean.map { .real($0) } ?? .null, alert.baselineStd.map { .real($0) } ?? .null,
+                SQLValue(alert.incident), SQLValue(alert.details), .text(now),
+            ])
+            if !existed { inserted += 1 } else if db.changes > 0 { updated += 1 } else { unchanged += 1 }
+        }
+        var withdrawn = 0
+        let live = try db.prepare("SELECT id FROM alerts WHERE detector = ? AND date = ? AND withdrawn_at IS NULL")
+        let withdraw = try db.prepare("UPDATE alerts SET withdrawn_at = ? WHERE id = ?")
+        for day in days {
+            try live.bind([.text(detector), .text(day)])
+            var stale: [String] = []
+            while try live.step() {
+                if let id = live.value(at: 0).string, !current.contains(id) { stale.append(id) }
+            }
+            live.reset()
+            for id in stale {
+                try withdraw.run([.text(now), .text(id)])
+                withdrawn += 1
+            }
+        }
+        return (inserted, updated, unchanged, withdrawn)
+    }
+
+    /// `upsertWithinTransaction` in a write transaction of its own.
+    @discardableResult
+    public func upsert(detector: String, days: [String], with alerts: [Alert], now: String) throws
+        -> (inserted: Int, updated: Int, unchanged: Int, withdrawn: Int)
+    {
+        try db.writeTransaction { try upsertWithinTransaction(detector: detector, days: days, alerts: alerts, now: now) }
+    }
+
+    /// Inserts one alert, or rewrites the stored row only when its figures, incident or details changed (or it had
+    /// been withdrawn): the WHERE clause makes an unchanged alert a no-op, so first_seen_at and updated_at stay put.
+    static let upsertSQL = """
+        INSERT INTO alerts (id, detector, date, signal, level, value, z, threshold, baseline_mean,
+                            baseline_std, incident, details, first_seen_at, updated_at, withdrawn_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, NULL)
+        ON CONFLICT (detector, date, signal, level) DO UPDATE SET
+            updated_at = CASE
+                WHEN alerts.value IS NOT excluded.value OR alerts.z IS NOT excluded.z
+                  OR alerts.threshold IS NOT excluded.threshold
+                  OR alerts.baseline_mean IS NOT excluded.baseline_mean
+                  OR alerts.baseline_std IS NOT excluded.baseline_std
+                THEN excluded.updated_at ELSE alerts.updated_at END,
+            value = excluded.value, z = excluded.z, threshold = excluded.threshold,
+            baseline_mean = excluded.baseline_mean, baseline_std = excluded.baseline_std,
+            incident = excluded.incident, details = excluded.details, withdrawn_at = NULL
+        WHERE alerts.value IS NOT excluded.value OR alerts.z IS NOT excluded.z
+           OR alerts.threshold IS NOT excluded.threshold
+           OR alerts.baseline_mean IS NOT excluded.baseline_mean
+           OR alerts.baseline_std IS NOT excluded.baseline_std
+           OR alerts.incident IS NOT excluded.incident OR alerts.details IS NOT excluded.details
+           OR alerts.withdrawn_at IS NOT NULL
+        """
 
     /// Stored alerts, ordered by date, signal, level (SQLite's byte order, the same as the detectors' output).
     /// `since` keeps dates on or after it (YYYY-MM-DD); withdrawn alerts are left out unless asked for.

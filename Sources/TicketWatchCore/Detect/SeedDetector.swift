@@ -111,12 +111,10 @@ public struct SeedDetector: Sendable {
     func topTags(in db: Database) throws -> [String] {
         guard options.topTags > 0 else { return [] }
         return try db.query("""
-            WITH occurrences AS (
-                SELECT tt.tag AS tag, ROW_NUMBER() OVER (ORDER BY t.id, tt.position) AS seq
-                FROM ticket_tags AS tt JOIN tickets AS t ON t.ticket_id = tt.ticket_id
-            )
-            SELECT tag, COUNT(*) AS n, MIN(seq) AS first
-            FROM occurrences GROUP BY tag ORDER BY n DESC, first ASC LIMIT ?
+            -- First appearance: ticket order, then place in its tag list (a record is at most 1 MiB, so fewer
+            -- than a million tags).
+            SELECT tag, COUNT(*) AS n, MIN(ticket * 1000000 + position) AS first
+            FROM tag_occurrences GROUP BY tag ORDER BY n DESC, first ASC LIMIT ?
             """, [.integer(Int64(options.topTags))]).compactMap { $0[0].string }
     }
 

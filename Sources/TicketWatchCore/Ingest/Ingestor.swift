@@ -1,6 +1,16 @@
 import Foundation
 import Logging
 
+/// How far a file's load has got, for a progress line on long loads.
+public struct IngestProgress: Sendable {
+    public let source: String
+    public let bytesRead: Int
+    public let fileSize: Int
+    public let records: Int
+
+    public var fraction: Double { fileSize > 0 ? min(1, Double(bytesRead) / Double(fileSize)) : 1 }
+}
+
 /// How `ingest` reads its files.
 public struct IngestOptions: Sendable {
     public var format: TicketFormat?
@@ -23,11 +33,21 @@ public final class Ingestor {
     private let warehouse: Warehouse
     private let options: IngestOptions
     private let logger: Logger
+    /// Called every few thousand records while a file loads.
+    private let progress: ((IngestProgress) -> Void)?
+    private static let progressInterval = 16_384
 
-    public init(warehouse: Warehouse, options: IngestOptions, logger: Logger) {
+    public init(warehouse: Warehouse, options: IngestOptions, logger: Logger,
+                progress: ((IngestProgress) -> Void)? = nil) {
         self.warehouse = warehouse
         self.options = options
         self.logger = logger
+        self.progress = progress
+    }
+
+    private func report(_ input: InputFile, bytesRead: Int, fileSize: Int, records: Int) {
+        guard let progress, records % Ingestor.progressInterval == 0 else { return }
+        progress(IngestProgress(source: input.source, bytesRead: bytesRead, fileSize: fileSize, records: records))
     }
 
     /// Loads `sources` (paths, or "-" for standard input) and returns one summary per file.
@@ -73,6 +93,7 @@ public final class Ingestor {
             if let earlier = try db.query(
                 "SELECT source, loaded_at FROM ingest_files WHERE content_sha256 = ?", [.text(input.sha256)]).first {
                 var summary = FileSummary(source: input.source)
+                summary.contentSHA256 = input.sha256
                 summary.alreadyLoadedAs = earlier[0].string
                 summary.alreadyLoadedAt = earlier[1].string
                 logger.info("file already loaded", metadata: ["source": "\(input.source)", "sha256": "\(input.sha256)"])
@@ -96,6 +117,7 @@ public final class Ingestor {
                 try loadJSONL(input, writer: writer, validator: &validator, clock: &clock)
             }
             var summary = try writer.finish()
+            summary.contentSHA256 = input.sha256
             summary.ignoredColumns = columns?.ignored ?? []
             logger.info("file loaded", metadata: [
                 "source": "\(input.source)", "loaded": "\(summary.loaded)", "rejected": "\(summary.rejected)",
@@ -111,7 +133,10 @@ public final class Ingestor {
         let scanner = try CSVScanner(path: input.path)
         _ = try scanner.next()  // the header, already read
         let used = columns.index.sorted { $0.value < $1.value }
+        var records = 0
         while let item = try scanner.next() {
+            records += 1
+            report(input, bytesRead: scanner.bytesRead, fileSize: scanner.fileSize, records: records)
             switch item {
             case let .malformed(line, reason, raw):
                 _ = clock.nextDay()
@@ -158,7 +183,10 @@ public final class Ingestor {
     ) throws {
         let scanner = try LineScanner(path: input.path)
         let mapping = options.mapping
+        var records = 0
         while let item = try scanner.next() {
+            records += 1
+            report(input, bytesRead: scanner.bytesRead, fileSize: scanner.fileSize, records: records)
             let day = clock.nextDay()
             let text = item.string
             guard !item.tooLong else {

@@ -21,7 +21,7 @@ final class TicketWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(ticket_id) DO NOTHING
             """)
         existingHash = try db.prepare("SELECT content_hash FROM tickets WHERE ticket_id = ?")
-        insertTag = try db.prepare("INSERT INTO ticket_tags(ticket_id, position, tag) VALUES (?, ?, ?)")
+        insertTag = try db.prepare("INSERT INTO tag_occurrences(ticket, position, tag) VALUES (?, ?, ?)")
         insertReject = try db.prepare("INSERT INTO ingest_rejects(file_id, source, line, reason, raw) VALUES (?, ?, ?, ?, ?)")
     }
 
@@ -42,8 +42,9 @@ final class TicketWriter {
             }
             return
         }
+        let rowID = db.lastInsertRowID
         for (position, tag) in ticket.tags.enumerated() {
-            try insertTag.run([.text(ticket.ticketID), SQLValue(position), .text(tag)])
+            try insertTag.run([.integer(rowID), SQLValue(position), .text(tag)])
         }
         summary.loaded += 1
         touchedDays.insert(ticket.day.daysSinceEpoch)
@@ -77,6 +78,8 @@ public struct FileSummary: Sendable, Equatable {
     public var changed = 0
     public var rejected = 0
     public var days = 0
+    /// The SHA-256 of the file's content, as `ingest_files` records it.
+    public var contentSHA256 = ""
     /// Set when the same content was loaded before: (its source then, when).
     public var alreadyLoadedAs: String?
     public var alreadyLoadedAt: String?

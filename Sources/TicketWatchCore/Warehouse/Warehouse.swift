@@ -1,11 +1,14 @@
 import Foundation
 import Logging
 
-/// Where `--db` points when it is not given: `$TICKETWATCH_DB`, else `./ticketwatch.db`.
+/// Which warehouse a command uses: `--db`, else `$TICKETWATCH_DB`, else the config file's `db`, else
+/// `./ticketwatch.db` (design.md's precedence: option, environment, file, default).
 public enum WarehouseLocation {
-    public static func resolve(_ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func resolve(_ explicit: String?, configured: String? = nil,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let explicit, !explicit.isEmpty { return explicit }
         if let fromEnv = environment["TICKETWATCH_DB"], !fromEnv.isEmpty { return fromEnv }
+        if let configured, !configured.isEmpty { return configured }
         return "ticketwatch.db"
     }
 }

@@ -38,9 +38,14 @@ struct DemoCommand: ParsableCommand {
             let days = try Aggregator(warehouse: store, logger: logger).run()
             print("3. aggregate: \(days) days of daily figures (daily_totals, daily_queues, daily_tags)")
 
+            let outcome = try DefaultDetector().run(in: store.db, now: Clock.nowUTC())
+            let incidents = Set(outcome.alerts.compactMap(\.incident)).count
+            print("4. detect (default): \(outcome.alerts.count) alerts in \(incidents) incidents\n")
+            print(AlertFormatter.table(outcome.alerts), terminator: "")
+
             let alerts = try SeedDetector().detect(in: store.db)
             try AlertStore(db: store.db).replace(detector: SeedDetector.name, with: alerts, now: Clock.nowUTC())
-            print("4. detect (seed, the notebook's detector): \(alerts.count) alerts\n")
+            print("\n5. detect (seed, the notebook's detector, for comparison): \(alerts.count) alerts\n")
             print(AlertFormatter.table(alerts), terminator: "")
 
             let quoted = shellQuoted(dbPath)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TicketWatchCore
 
 struct DetectCommand: ParsableCommand {
@@ -9,24 +10,34 @@ struct DetectCommand: ParsableCommand {
         Alerts are stored idempotently, one row per detector, date, signal and level: running detect again \
         changes nothing unless the figures changed. Days loaded since the last `aggregate` are aggregated first.
 
+        --detector default (the default) judges each complete day once, up to --through, from that day and the \
+        days before it only: total volume against a weekly profile with negative-binomial spread; the share of \
+        high-priority tickets, of every queue and of every tag with enough support against its recent share \
+        (exact binomial, quasi-binomial when the history is overdispersed); new queues and tags (new_term). \
+        Benjamini-Hochberg keeps each day's false discoveries in check; related findings share an `incident`, \
+        and an ongoing incident is alerted again only when it grows. z is the normal score of the p-value.
+
         --detector seed is the notebook's rolling z-score, reproduced exactly (window 14 rows including the day \
         judged, population std, thresholds 3.0 for total volume and high-priority rate, 3.5 for the 6 busiest \
-        queues and 8 most frequent tags). It is the only detector until the default one lands, so it is also \
-        the default for now.
+        queues and 8 most frequent tags). It re-judges the whole history on every run.
         """)
 
     @OptionGroup var warehouse: WarehouseOptions
 
-    @Option(help: "The detector to run.")
-    var detector = SeedDetector.name
+    @Option(help: ArgumentHelp("The detector to run.", valueName: "default|seed"))
+    var detector = DefaultDetector.name
+
+    @OptionGroup(title: "The default detector")
+    var options: DefaultDetectorArguments
 
     @OptionGroup(title: "The notebook's constants (seed detector)")
     var seed: SeedOptions
 
     func validate() throws {
-        guard detector == SeedDetector.name else {
-            throw ValidationError("unknown detector '\(detector)'; available: \(SeedDetector.name)")
+        guard [DefaultDetector.name, SeedDetector.name].contains(detector) else {
+            throw ValidationError("unknown detector '\(detector)'; available: \(DefaultDetector.name), \(SeedDetector.name)")
         }
+        try options.validate()
         try seed.validate()
     }
 
@@ -35,6 +46,22 @@ struct DetectCommand: ParsableCommand {
             let logger = warehouse.makeLogger()
             let store = try warehouse.open(logger: logger)
             try Aggregator(warehouse: store, logger: logger).run()
+            if detector == DefaultDetector.name {
+                let outcome = try DefaultDetector(options: options.options)
+                    .run(in: store.db, through: options.through, now: Clock.nowUTC())
+                let result = outcome.stored
+                let span = outcome.days.first.map { first in " (\(first) to \(outcome.days.last!))" } ?? ""
+                print("""
+                    detect (default): \(outcome.days.count) new days\(span) — \(outcome.judged) judged, \
+                    \(outcome.warmup) warm-up, \(outcome.quiet) quiet, \(outcome.gaps) gaps; \(outcome.alerts.count) alerts \
+                    in \(Set(outcome.alerts.compactMap(\.incident)).count) incidents — \(result.inserted) new, \
+                    \(result.updated) updated, \(result.unchanged) unchanged, \(result.withdrawn) withdrawn
+                    """)
+                if !outcome.alerts.isEmpty {
+                    print("list them: ticketwatch alerts --db \(shellQuoted(warehouse.resolvedPath)) --detector \(detector)")
+                }
+                return
+            }
             let alerts = try SeedDetector(options: seed.options).detect(in: store.db)
             let result = try AlertStore(db: store.db).replace(detector: SeedDetector.name, with: alerts, now: Clock.nowUTC())
             print("""
@@ -45,6 +72,57 @@ struct DetectCommand: ParsableCommand {
                 print("list them: ticketwatch alerts --db \(shellQuoted(warehouse.resolvedPath)) --detector \(detector)")
             }
         }
+    }
+}
+
+struct DefaultDetectorArguments: ParsableArguments {
+    private static let defaults = DefaultDetectorOptions()
+
+    @Option(help: ArgumentHelp("Judge days up to this one (complete days only). Default: the newest day with tickets.",
+                               valueName: "YYYY-MM-DD"))
+    var through: String?
+    @Option(help: "Daily false-discovery rate (Benjamini-Hochberg, split equally between total volume, high-priority share, queues and tags): about the chance of a false alert on a quiet day.")
+    var fdr = defaults.falseDiscoveryRate
+    @Option(help: "Share of the false-discovery rate for each global signal (tickets_total, high_rate) relative to all queues (1) and all tags (1).")
+    var globalWeight = defaults.globalWeight
+    @Option(help: "Days of history for the weekday profile, the volume spread and new-term memory.")
+    var seasonWindow = defaults.seasonWindow
+    @Option(help: "Days over which the recent level of the total volume is taken.")
+    var levelWindow = defaults.levelWindow
+    @Option(help: "Days over which a queue's, tag's or the high-priority share is taken.")
+    var shareWindow = defaults.shareWindow
+    @Option(help: "Usable days needed before a day is judged.")
+    var minHistory = defaults.minHistory
+    @Option(help: "Occurrences in the season window that make a queue or tag watched.")
+    var minSupport = defaults.minSupport
+    @Option(help: "Tickets a queue or tag needs on the day to be alerted.")
+    var minCount = defaults.minCount
+    @Option(help: "A queue or tag seen at most this often in the season window counts as new.")
+    var newTermMaxHistory = defaults.newTermMaxHistory
+    @Option(help: "Tickets a new queue or tag needs on the day for new_term.")
+    var newTermMinCount = defaults.newTermMinCount
+    @Option(help: ArgumentHelp("Priorities counted as high for high_rate, comma-separated.", valueName: "list"))
+    var highPriorities = defaults.highPriorities.joined(separator: ",")
+    @Option(help: "An empty day is a gap in the feed (not a zero) when the baseline gives it less than this probability.")
+    var gapProbability = defaults.gapProbability
+    @Option(help: "An ongoing incident is alerted again only when its excess grows by this fraction.")
+    var growth = defaults.growth
+
+    func validate() throws {
+        if let through, CivilDate(through) == nil {
+            throw ValidationError("--through \(through): expected a date as YYYY-MM-DD")
+        }
+        if let problem = options.problem { throw ValidationError(problem) }
+    }
+
+    var options: DefaultDetectorOptions {
+        DefaultDetectorOptions(
+            falseDiscoveryRate: fdr, globalWeight: globalWeight, seasonWindow: seasonWindow, levelWindow: levelWindow,
+            shareWindow: shareWindow, minHistory: minHistory, minSupport: minSupport, minCount: minCount,
+            newTermMaxHistory: newTermMaxHistory, newTermMinCount: newTermMinCount,
+            highPriorities: highPriorities.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                .filter { !$0.isEmpty },
+            gapProbability: gapProbability, growth: growth)
     }
 }
 

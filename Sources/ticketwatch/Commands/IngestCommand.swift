@@ -53,8 +53,10 @@ struct IngestCommand: ParsableCommand {
             let options = IngestOptions(format: format, mapping: mapping, timeline: try Timeline(parsing: timeline))
             let logger = warehouse.makeLogger()
             let store = try warehouse.open(timeZone: timezone, logger: logger)
-            let ingestor = Ingestor(warehouse: store, options: options, logger: logger)
+            let line = ProgressLine()
+            let ingestor = Ingestor(warehouse: store, options: options, logger: logger, progress: line.update)
             _ = try ingestor.ingest(files) { summary in
+                line.clear()
                 print(describe(summary))
             }
         }

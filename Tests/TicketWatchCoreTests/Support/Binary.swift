@@ -2,20 +2,21 @@ import Foundation
 
 /// Runs the real `ticketwatch` executable, as users and systemd do, and captures what it prints.
 ///
-/// Spawned with posix_spawn and reaped with wait4 (not Foundation's Process, which reaps on its own thread):
-/// wait4 gives the child's peak memory, which the memory tests assert on.
+/// Spawned with posix_spawn and reaped with wait4 (not Foundation's Process, which reaps on its own thread), so
+/// a test can also start a run and kill it.
 enum Binary {
     struct Result {
         let status: Int32
         let stdout: String
         let stderr: String
-        /// Peak resident memory of the process, in KiB.
-        let maxRSSKiB: Int
     }
 
     /// The executable built beside the test bundle (`swift build --build-tests` builds both).
     static let path: String = {
         let candidates = [
+            // On Linux the test runner is an executable in the build directory (`--scratch-path DIR/debug/`):
+            // the binary beside it is the one built with these tests, not whatever `.build` holds.
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ticketwatch").path,
             Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("ticketwatch").path,
             TestPaths.repositoryRoot.appendingPathComponent(".build/debug/ticketwatch").path,
         ]
@@ -67,20 +68,31 @@ enum Binary {
 
         func wait() -> Result {
             var status: Int32 = 0
-            var usage = rusage()
-            while wait4(pid, &status, 0, &usage) == -1, errno == EINTR {}
+            while waitpid(pid, &status, 0) == -1, errno == EINTR {}
             let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
             defer { try? FileManager.default.removeItem(at: dir) }
             return Result(
                 status: exitStatus,
                 stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
-                maxRSSKiB: Int(usage.ru_maxrss))
+                stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
         }
     }
 
     static func run(executable: String, _ arguments: [String], stdin: Data? = nil,
                     environment: [String: String] = [:]) throws -> Result {
         try spawn(executable: executable, arguments, stdin: stdin, environment: environment).wait()
+    }
+
+    /// Runs the binary under GNU time and returns its peak resident memory in KiB as well.
+    ///
+    /// Not wait4's ru_maxrss: a child spawned from this (large) test process starts with the parent's
+    /// high-water mark, which the kernel carries across exec. GNU time forks the command from its own small
+    /// process, so the figure is the command's own.
+    static func runMeasuringMemory(_ arguments: [String]) throws -> (Result, peakKiB: Int) {
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("tw-time-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        let result = try run(executable: "/usr/bin/time", ["-f", "%M", "-o", report, path] + arguments)
+        let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
+        return (result, Int(text.split(whereSeparator: \.isNewline).last ?? "") ?? -1)
     }
 }

@@ -1,0 +1,319 @@
+import Foundation
+
+/// The default detector (`--detector default`): count-aware, seasonal, causal and incremental.
+///
+/// Each run judges the days after the last day it judged, up to `through` (complete days only), one day at a
+/// time and only from that day and the days before it, so a daily run and one batch run store the same alerts.
+/// A judged day gets these tests, each an exact one-sided p-value:
+/// - tickets_total: the day's count against a negative binomial whose mean is a weekly profile times the recent
+///   level and whose overdispersion is estimated robustly from the history (`SeasonalBaseline`);
+/// - high_rate, queue_volume (every queue), tag_volume (every tag) with enough support: the count given the
+///   day's total against its recent share, binomial or, when the history shows it, quasi-binomial (`ShareTest`);
+/// - new_term: a queue or tag (nearly) never seen in the season window that appears in volume.
+/// Weighted Benjamini–Hochberg over all of the day's tests decides what is significant (`FalseDiscovery`);
+/// findings are grouped into incidents, and an incident is alerted on its first day and again only when it
+/// grows (`IncidentTracker`). The score stored in `z` is the standard-normal equivalent of the p-value,
+/// z = Φ⁻¹(1 − p); `threshold` is the z the day's FDR cut required of that test.
+public struct DefaultDetector {
+    public static let name = "default"
+
+    public var options: DefaultDetectorOptions
+
+    public init(options: DefaultDetectorOptions = DefaultDetectorOptions()) {
+        self.options = options
+    }
+
+    /// What one run did.
+    public struct Outcome: Sendable {
+        /// The days classified by this run (YYYY-MM-DD), in order, and how.
+        public var days: [String] = []
+        public var judged = 0, warmup = 0, quiet = 0, gaps = 0
+        /// The alerts of the days judged (stored), and the findings kept silent because their incident did not grow.
+        public var alerts: [Alert] = []
+        public var suppressed = 0
+        public var stored = (inserted: 0, updated: 0, unchanged: 0, withdrawn: 0)
+    }
+
+    /// Judges the new days up to `through` (YYYY-MM-DD; default: the newest day with tickets) and stores the
+    /// detector's state and alerts in one write transaction.
+    @discardableResult
+    public func run(in db: Database, through: String? = nil, now: String) throws -> Outcome {
+        try db.writeTransaction {
+            var outcome = try judgeNewDays(in: db, through: through, now: now)
+            outcome.stored = try AlertStore(db: db).upsertWithinTransaction(
+                detector: Self.name, days: outcome.days, alerts: outcome.alerts, now: now)
+            return outcome
+        }
+    }
+
+    func judgeNewDays(in db: Database, through: String?, now: String) throws -> Outcome {
+        let state = DetectorState(db: db, detector: Self.name)
+        var outcome = Outcome()
+        let span = try db.query("SELECT min(day), max(day) FROM daily_totals WHERE tickets_total > 0")
+        guard let dataStart = span.first?[0].string.flatMap(CivilDate.init)?.daysSinceEpoch,
+              let dataEnd = span.first?[1].string.flatMap(CivilDate.init)?.daysSinceEpoch else { return outcome }
+        let last = through.flatMap(CivilDate.init)?.daysSinceEpoch ?? dataEnd
+        let first = try state.lastJudgedDay().map { $0 + 1 } ?? dataStart
+        guard first <= last else { return outcome }
+
+        let loadStart = max(dataStart, first - options.seasonWindow)
+        let data = try DailyCounts.load(from: db, from: loadStart, through: last,
+                                        highPriorities: options.highPriorities.map { $0.lowercased() })
+        let firstSlot = first - loadStart
+        let statusOf = try state.statuses(from: loadStart, through: first - 1)
+
+        var usable = [Bool](repeating: false, count: data.dayCount)
+        for s in 0..<firstSlot {
+            usable[s] = statusOf[loadStart + s].map(\.isUsable) ?? (data.totals[s] > 0)
+        }
+        var tracker = IncidentTracker(growth: options.growth, gapDays: options.incidentGapDays)
+        try state.restore(into: &tracker, from: first - options.incidentGapDays - 1, through: first - 1) { $0 - loadStart }
+        var windows = RollingSums(data: data)
+        windows.extend(through: firstSlot, usable: usable)
+
+        let highSet = options.highPriorities.map { $0.lowercased() }
+        for t in firstSlot..<data.dayCount {
+            let date = data.date(t)
+            let baseline = SeasonalBaseline.estimate(
+                at: t, counts: data.totals, usable: usable, weekday: data.weekday,
+                seasonWindow: options.seasonWindow, levelWindow: options.levelWindow, minHistory: options.minHistory)
+            let status: DayStatus
+            if data.totals[t] == 0 {
+                status = (baseline.map { $0.probabilityOfZero >= options.gapProbability } ?? false) ? .quiet : .gap
+            } else if let baseline {
+                status = .judged
+                let findings = judge(t, data: data, baseline: baseline, usable: usable, windows: windows, highSet: highSet)
+                let sets = findings.count > 1 ? try ticketSets(findings, date: date, in: db, highSet: highSet) : []
+                let assignments = tracker.assign(findings, slot: t, date: date, detector: Self.name) { i, j in
+                    Double(sets[i].intersection(sets[j]).count)
+                }
+                for (finding, assignment) in zip(findings, assignments) {
+                    try state.record(day: date, finding: finding, incident: assignment.incident, alerted: assignment.alerted)
+                    if assignment.alerted {
+                        outcome.alerts.append(alert(finding, date: date, incident: assignment.incident))
+                    } else {
+                        outcome.suppressed += 1
+                    }
+                }
+            } else {
+                status = .warmup
+            }
+            switch status {
+            case .judged: outcome.judged += 1
+            case .warmup: outcome.warmup += 1
+            case .quiet: outcome.quiet += 1
+            case .gap: outcome.gaps += 1
+            }
+            usable[t] = status.isUsable
+            windows.extend(through: t + 1, usable: usable)
+            try state.record(day: date, status: status, now: now)
+            outcome.days.append(date)
+        }
+        outcome.alerts.sort(by: Alert.precedes)
+        return outcome
+    }
+
+    // MARK: - One day
+
+    /// Every test of day `t`, then the FDR cut; returns the significant ones.
+    func judge(_ t: Int, data: DailyCounts, baseline: SeasonalBaseline, usable: [Bool], windows: RollingSums,
+               highSet: [String]) -> [Finding] {
+        let n = data.totals[t]
+        let shareStart = max(0, t - options.shareWindow), seasonStart = max(0, t - options.seasonWindow)
+        let shareRange = shareStart..<t
+        let windowText = "\(data.date(shareStart))..\(data.date(t - 1))"
+        let seasonText = "\(data.date(baseline.windowStart))..\(data.date(baseline.windowEnd))"
+        let windowTickets = windows.totalSum(shareRange)
+        let historyTickets = windows.totalSum(seasonStart..<t)
+        var candidates: [Finding] = []
+        var untested: [Finding.Kind: Int] = [:]
+
+        // tickets_total
+        do {
+            let p = baseline.upperTail(n)
+            let weekday = Wording.weekdays[data.weekday(t)]
+            var f = Finding(kind: .total, signal: "tickets_total", level: "global", name: "", value: n,
+                            expected: baseline.mean, std: baseline.std, p: p, weight: 1,
+                            excess: n - baseline.mean,
+                            reason: "\(Wording.count(n)) tickets, \(Wording.ratio(n, baseline.mean)) the \(Wording.count(baseline.mean)) expected for a \(weekday)")
+            f.facts = [("baseline_window", JSONObject.quote(seasonText)),
+                       ("baseline_days", String(baseline.historyDays)),
+                       ("weekday_factor", JSONObject.number(baseline.weekdayFactor)),
+                       ("nb_size", JSONObject.number(baseline.size))]
+            candidates.append(f)
+        }
+
+        // high_rate
+        do {
+            let h = data.highs[t]
+            let share = ShareTest.share(count: windows.highSum(shareRange), of: windowTickets)
+            var p = 1.0, expected = n * share, std = (n * share * (1 - share)).squareRoot(), phi = 1.0
+            if h > expected, ShareTest.binomialP(h, n: n, share: share) <= options.falseDiscoveryRate {
+                let r = ShareTest.test(h, n: n, share: share, series: data.highs, totals: data.totals,
+                                       usable: usable, window: shareRange)
+                (p, expected, std, phi) = (r.p, r.expected, r.std, r.overdispersion)
+            }
+            let set = highSet.joined(separator: " or ")
+            var f = Finding(kind: .high, signal: "high_rate", level: "global", name: "", value: n > 0 ? h / n : 0,
+                            expected: share, std: n > 0 ? std / n : 0, p: p, weight: 1,
+                            excess: h - expected,
+                            reason: "\(Wording.percent(h / n)) of tickets \(set) (\(Wording.count(h)) of \(Wording.count(n))), expected \(Wording.percent(share))")
+            f.facts = [("high_set", JSONObject.array(highSet)), ("tickets_high", JSONObject.number(h)),
+                       ("tickets_total", JSONObject.number(n)), ("baseline_window", JSONObject.quote(windowText)),
+                       ("overdispersion", JSONObject.number(phi))]
+            candidates.append(f)
+        }
+
+        // Every queue and tag: watched (share test) or new (new_term).
+        for (kind, table) in [(Finding.Kind.queue, data.queues), (Finding.Kind.tag, data.tags)] {
+            let prefix = kind == .queue ? "queue:" : "tag:"
+            let noun = kind == .queue ? "queue" : "tag"
+            for series in table.counts.indices {
+                let counts = table.counts[series]
+                let c = counts[t]
+                let history = windows.seriesSum(kind, series, seasonStart..<t)
+                let name = table.names[series]
+                if history <= Double(options.newTermMaxHistory) {
+                    guard c >= Double(options.newTermMinCount) else { continue }
+                    let share = ShareTest.share(count: history, of: historyTickets)
+                    let p = ShareTest.binomialP(c, n: n, share: share)
+                    var f = Finding(kind: kind, signal: "new_term", level: prefix + name, name: name, value: c,
+                                    expected: n * share, std: (n * share).squareRoot(), p: p, weight: 1,
+                                    excess: c - n * share,
+                                    reason: "new \(noun) \(name): \(Wording.count(c)) tickets; seen \(Wording.count(history)) times in the \(t - seasonStart) days before")
+                    f.facts = [("baseline_window", JSONObject.quote(seasonText)),
+                               ("seen_before", JSONObject.number(history))]
+                    candidates.append(f)
+                    continue
+                }
+                guard history >= Double(options.minSupport) else { continue }
+                let share = ShareTest.share(count: windows.seriesSum(kind, series, shareRange), of: windowTickets)
+                guard c >= Double(options.minCount), c > n * share,
+                      ShareTest.binomialP(c, n: n, share: share) <= options.falseDiscoveryRate else {
+                    untested[kind, default: 0] += 1
+                    continue
+                }
+                let r = ShareTest.test(c, n: n, share: share, series: counts, totals: data.totals, usable: usable,
+                                       window: shareRange)
+                var f = Finding(kind: kind, signal: kind == .queue ? "queue_volume" : "tag_volume",
+                                level: prefix + name, name: name, value: c, expected: r.expected, std: r.std,
+                                p: r.p, weight: 1, excess: c - r.expected,
+                                reason: "\(noun) \(name): \(Wording.count(c)) tickets, \(Wording.ratio(c, r.expected)) the \(Wording.count(r.expected)) expected (\(Wording.percent(c / n)) of the day's tickets instead of \(Wording.percent(share)))")
+                f.facts = [("baseline_window", JSONObject.quote(windowText)),
+                           ("share_expected", JSONObject.number(share)),
+                           ("overdispersion", JSONObject.number(r.overdispersion))]
+                candidates.append(f)
+            }
+        }
+
+        // The rate is split between the four families (global ones with `globalWeight`, queues and tags 1 each),
+        // then evenly within a family: weight m × share / family size, so all m weights sum to m.
+        let m = candidates.count + untested.values.reduce(0, +)
+        var familySize: [Finding.Kind: Int] = untested
+        for f in candidates { familySize[f.kind, default: 0] += 1 }
+        let share = { (kind: Finding.Kind) -> Double in kind == .total || kind == .high ? options.globalWeight : 1 }
+        let shares = familySize.filter { $0.value > 0 }.keys.reduce(0.0) { $0 + share($1) }
+        for i in candidates.indices {
+            let kind = candidates[i].kind
+            candidates[i].weight = Double(m) * share(kind) / (shares * Double(familySize[kind] ?? 1))
+        }
+        let decision = FalseDiscovery.benjaminiHochberg(
+            candidates.map { FalseDiscovery.Test(p: $0.p, weight: $0.weight) },
+            q: options.falseDiscoveryRate, untested: untested.values.reduce(0, +))
+        return decision.rejected.map { index in
+            var f = candidates[index]
+            f.facts += [("p_value", JSONObject.number(f.p)), ("fdr_q", JSONObject.number(options.falseDiscoveryRate)),
+                        ("tests", String(m)), ("p_cutoff", JSONObject.number(decision.cutoff * f.weight))]
+            f.weight = decision.cutoff * f.weight   // from here on: the p the test had to reach
+            return f
+        }
+    }
+
+    private func alert(_ f: Finding, date: String, incident: String) -> Alert {
+        var details = JSONObject()
+        details.add("reason", f.reason)
+        details.add("excess", (f.excess * 10).rounded() / 10)
+        for (key, raw) in f.facts { details.add(key, raw: raw) }
+        return Alert(detector: Self.name, date: date, signal: f.signal, level: f.level, value: f.value, z: f.z,
+                     threshold: CountTests.normalScore(upperTail: min(f.weight, 0.5)),
+                     baselineMean: f.expected, baselineStd: f.std, incident: incident, details: details.text)
+    }
+
+    // MARK: - Co-movement
+
+    /// For each finding, the ids of the tickets of `date` in its set (a queue's, a tag's, the high-priority
+    /// ones; none for tickets_total, whose links use excess only), read in one pass over the day's tickets.
+    func ticketSets(_ findings: [Finding], date: String, in db: Database, highSet: [String]) throws -> [Set<Int64>] {
+        var sets = [Set<Int64>](repeating: [], count: findings.count)
+        var byQueue: [String: [Int]] = [:], byTag: [String: [Int]] = [:]
+        var highIndices: [Int] = []
+        for (i, f) in findings.enumerated() {
+            switch f.kind {
+            case .queue: byQueue[f.name, default: []].append(i)
+            case .tag: byTag[f.name, default: []].append(i)
+            case .high: highIndices.append(i)
+            case .total: break
+            }
+        }
+        let high = Set(highSet)
+        // Two plain queries (not a LEFT JOIN onto the ticket_tags view, which SQLite would materialise whole).
+        let tickets = try db.prepare("SELECT id, coalesce(queue, 'Unknown'), priority FROM tickets WHERE day = ?")
+        try tickets.bind([.text(date)])
+        while try tickets.step() {
+            let id = tickets.int64(at: 0)
+            if let queue = tickets.value(at: 1).string, let indices = byQueue[queue] {
+                for i in indices { sets[i].insert(id) }
+            }
+            if !highIndices.isEmpty, let priority = tickets.value(at: 2).string, high.contains(priority) {
+                for i in highIndices { sets[i].insert(id) }
+            }
+        }
+        if !byTag.isEmpty {
+            let tags = try db.prepare("""
+                SELECT ticket, tag FROM ticket_tags WHERE ticket IN (SELECT id FROM tickets WHERE day = ?)
+                """)
+            try tags.bind([.text(date)])
+            while try tags.step() {
+                if let tag = tags.value(at: 1).string, let indices = byTag[tag] {
+                    for i in indices { sets[i].insert(tags.int64(at: 0)) }
+                }
+            }
+        }
+        return sets
+    }
+}
+
+/// Prefix sums over usable days (gap days add nothing), extended one day at a time as days are classified, so
+/// any window's total is two lookups.
+struct RollingSums {
+    private let data: DailyCounts
+    private var totals: [Double] = [0]
+    private var highs: [Double] = [0]
+    private var queues: [[Double]]
+    private var tags: [[Double]]
+
+    init(data: DailyCounts) {
+        self.data = data
+        queues = Array(repeating: [0], count: data.queues.counts.count)
+        tags = Array(repeating: [0], count: data.tags.counts.count)
+    }
+
+    /// Makes sums available for windows ending before `slot`.
+    mutating func extend(through slot: Int, usable: [Bool]) {
+        while totals.count <= slot {
+            let s = totals.count - 1
+            let use = usable[s]
+            totals.append(totals[s] + (use ? data.totals[s] : 0))
+            highs.append(highs[s] + (use ? data.highs[s] : 0))
+            for i in queues.indices { queues[i].append(queues[i][s] + (use ? data.queues.counts[i][s] : 0)) }
+            for i in tags.indices { tags[i].append(tags[i][s] + (use ? data.tags.counts[i][s] : 0)) }
+        }
+    }
+
+    func totalSum(_ r: Range<Int>) -> Double { totals[r.upperBound] - totals[r.lowerBound] }
+    func highSum(_ r: Range<Int>) -> Double { highs[r.upperBound] - highs[r.lowerBound] }
+    func seriesSum(_ kind: Finding.Kind, _ i: Int, _ r: Range<Int>) -> Double {
+        let sums = kind == .queue ? queues[i] : tags[i]
+        return sums[r.upperBound] - sums[r.lowerBound]
+    }
+}

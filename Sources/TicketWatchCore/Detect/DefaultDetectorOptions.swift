@@ -1,0 +1,76 @@
+/// The default detector's parameters. The defaults are the values the evaluation (scripts/evaluate-detectors.py,
+/// README "Detectors") chose on its tuning streams.
+public struct DefaultDetectorOptions: Sendable, Equatable {
+    /// False-discovery rate of each day's tests (Benjamini–Hochberg, the rate split equally between total volume,
+    /// high-priority share, queues and tags): on a day where nothing happened, the chance of any alert is about
+    /// this much, so 0.005 means about one false alert in 200 quiet days.
+    public var falseDiscoveryRate: Double
+    /// Share of the false-discovery rate given to each of the two global families (tickets_total, high_rate)
+    /// relative to the queue family and the tag family (1 each): 1 splits the rate equally four ways.
+    public var globalWeight: Double
+    /// Days of history for the weekday profile, the volume spread and the new-term memory.
+    public var seasonWindow: Int
+    /// Days over which the recent level of the total volume is taken (median).
+    public var levelWindow: Int
+    /// Days over which a queue's, tag's or the high-priority share is taken.
+    public var shareWindow: Int
+    /// Usable days needed before a day is judged at all.
+    public var minHistory: Int
+    /// Occurrences in the season window that make a queue or tag watched (below: only new_term can fire).
+    public var minSupport: Int
+    /// Tickets a queue or tag needs on the day to be alerted at all.
+    public var minCount: Int
+    /// A queue or tag seen at most this often in the season window is "new".
+    public var newTermMaxHistory: Int
+    /// Tickets a new queue or tag needs on the day for new_term.
+    public var newTermMinCount: Int
+    /// Priorities (lower-cased) counted as high for high_rate.
+    public var highPriorities: [String]
+    /// A day without any ticket is a gap in the feed (not judged, left out of baselines) when the baseline gives
+    /// an empty day less than this probability; otherwise it is a quiet day and counts as zero.
+    public var gapProbability: Double
+    /// An ongoing incident is alerted again only when its excess tickets exceed its largest alerted day by
+    /// this fraction.
+    public var growth: Double
+    /// Days without a finding after which an incident is over (a new surge of the same series is a new incident).
+    public var incidentGapDays: Int
+
+    public init(
+        falseDiscoveryRate: Double = 0.004, globalWeight: Double = 1, seasonWindow: Int = 112,
+        levelWindow: Int = 28, shareWindow: Int = 56, minHistory: Int = 14, minSupport: Int = 3,
+        minCount: Int = 5, newTermMaxHistory: Int = 2, newTermMinCount: Int = 5,
+        highPriorities: [String] = ["high", "urgent"], gapProbability: Double = 0.001, growth: Double = 0.25,
+        incidentGapDays: Int = 1
+    ) {
+        self.falseDiscoveryRate = falseDiscoveryRate
+        self.globalWeight = globalWeight
+        self.seasonWindow = seasonWindow
+        self.levelWindow = levelWindow
+        self.shareWindow = shareWindow
+        self.minHistory = minHistory
+        self.minSupport = minSupport
+        self.minCount = minCount
+        self.newTermMaxHistory = newTermMaxHistory
+        self.newTermMinCount = newTermMinCount
+        self.highPriorities = highPriorities
+        self.gapProbability = gapProbability
+        self.growth = growth
+        self.incidentGapDays = incidentGapDays
+    }
+
+    /// Why these options cannot be used, or nil when they can.
+    public var problem: String? {
+        if !(falseDiscoveryRate > 0 && falseDiscoveryRate < 1) { return "the false-discovery rate must be between 0 and 1" }
+        if !(globalWeight > 0) { return "the global weight must be positive" }
+        if levelWindow < 7 || shareWindow < 7 || seasonWindow < 14 { return "windows must be at least 7 days (season: 14)" }
+        if shareWindow > seasonWindow || levelWindow > seasonWindow { return "the share and level windows cannot exceed the season window" }
+        if minHistory < 7 || minHistory > seasonWindow { return "min history must be between 7 days and the season window" }
+        if minSupport <= newTermMaxHistory { return "min support must exceed the new-term history" }
+        if minCount < 1 || newTermMinCount < 1 { return "minimum counts must be at least 1" }
+        if highPriorities.isEmpty { return "the high-priority set cannot be empty" }
+        if !(gapProbability >= 0 && gapProbability < 1) { return "the gap probability must be in [0, 1)" }
+        if growth < 0 { return "growth cannot be negative" }
+        if incidentGapDays < 0 { return "incident gap days cannot be negative" }
+        return nil
+    }
+}

@@ -1,0 +1,84 @@
+/// How the default detector classified a day (table detector_days).
+enum DayStatus: String {
+    /// Judged: every watched series was tested.
+    case judged
+    /// Tickets, but too little usable history before it to judge; part of later baselines.
+    case warmup
+    /// No ticket at all, and the baseline makes an empty day plausible: a real zero, part of later baselines.
+    case quiet
+    /// No ticket at all where the baseline expects traffic: the feed was empty. Not judged, and left out of every
+    /// later baseline, so the empty days neither look like a drop nor make the next normal day look like a spike.
+    case gap
+
+    var isUsable: Bool { self != .gap }
+}
+
+/// The default detector's memory in the warehouse: which days it judged (detector_days) and what it found on
+/// them, alerted or not (detector_findings), so that each run judges only new days and continues incidents
+/// exactly as one run over all days would.
+struct DetectorState {
+    let db: Database
+    let detector: String
+
+    /// The last day judged (any status), as days since the epoch.
+    func lastJudgedDay() throws -> Int? {
+        try db.scalar("SELECT max(day) FROM detector_days WHERE detector = ?", [.text(detector)])?
+            .string.flatMap(CivilDate.init)?.daysSinceEpoch
+    }
+
+    /// Stored statuses of the days `from...through`, by days since the epoch.
+    func statuses(from first: Int, through last: Int) throws -> [Int: DayStatus] {
+        var result: [Int: DayStatus] = [:]
+        for row in try db.query("""
+            SELECT day, status FROM detector_days WHERE detector = ? AND day BETWEEN ? AND ?
+            """, [.text(detector), .text(CivilDate(daysSinceEpoch: first).description),
+                  .text(CivilDate(daysSinceEpoch: last).description)]) {
+            if let day = row[0].string.flatMap(CivilDate.init), let status = row[1].string.flatMap(DayStatus.init) {
+                result[day.daysSinceEpoch] = status
+            }
+        }
+        return result
+    }
+
+    /// Restores the incident memory from the findings of the days `from...through` (the days a new run's first
+    /// day can continue from), with `slot(day)` mapping days since the epoch to the run's slots.
+    func restore(into tracker: inout IncidentTracker, from first: Int, through last: Int, slot: (Int) -> Int) throws {
+        guard first <= last else { return }
+        let rows = try db.query("""
+            SELECT day, signal, level, incident FROM detector_findings
+            WHERE detector = ? AND day BETWEEN ? AND ? ORDER BY day
+            """, [.text(detector), .text(CivilDate(daysSinceEpoch: first).description),
+                  .text(CivilDate(daysSinceEpoch: last).description)])
+        var incidents = Set<String>()
+        for row in rows {
+            guard let day = row[0].string.flatMap(CivilDate.init), let signal = row[1].string,
+                  let level = row[2].string, let incident = row[3].string else { continue }
+            let key = signal == "tickets_total" || signal == "high_rate" ? signal : level
+            tracker.lastSeen[key] = IncidentTracker.Memory(incident: incident, slot: slot(day.daysSinceEpoch))
+            incidents.insert(incident)
+        }
+        for incident in incidents.sorted() {
+            let start = try db.scalar("SELECT min(day) FROM detector_findings WHERE detector = ? AND incident = ?",
+                                      [.text(detector), .text(incident)])?.string.flatMap(CivilDate.init)
+            if let start { tracker.started[incident] = slot(start.daysSinceEpoch) }
+            let largest = try db.scalar("""
+                SELECT max(size) FROM (SELECT sum(max(excess, 0)) AS size FROM detector_findings
+                WHERE detector = ? AND incident = ? AND alerted = 1 GROUP BY day)
+                """, [.text(detector), .text(incident)])?.double
+            if let largest { tracker.largestAlerted[incident] = largest }
+        }
+    }
+
+    func record(day: String, status: DayStatus, now: String) throws {
+        try db.run("INSERT OR REPLACE INTO detector_days (detector, day, status, judged_at) VALUES (?, ?, ?, ?)",
+                   [.text(detector), .text(day), .text(status.rawValue), .text(now)])
+    }
+
+    func record(day: String, finding: Finding, incident: String, alerted: Bool) throws {
+        try db.run("""
+            INSERT OR REPLACE INTO detector_findings (detector, day, signal, level, incident, value, excess, p, alerted)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(detector), .text(day), .text(finding.signal), .text(finding.level), .text(incident),
+                  .real(finding.value), .real(finding.excess), .real(finding.p), .integer(alerted ? 1 : 0)])
+    }
+}

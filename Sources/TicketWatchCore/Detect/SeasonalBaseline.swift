@@ -1,0 +1,130 @@
+import Foundation
+
+/// What a day's total volume is expected to be, from the days before it only: a robust weekly profile times a
+/// robust recent level, with a negative-binomial spread estimated from the same history.
+///
+/// - Weekday profile: the `seasonWindow` days before the day judged are cut into whole weeks ending the day
+///   before; each complete week (no gap in it) gives every weekday the ratio of its count to that week's mean,
+///   and a weekday's factor is the trimmed mean of its ratios (largest and smallest dropped), the factors then
+///   scaled to average 1. Fewer than two complete weeks: no weekday profile yet (all factors 1).
+/// - Level: the median, over the usable days of the last `levelWindow` days, of count / weekday factor.
+/// - Spread: the same complete weeks give residual ratios count / (week mean × factor); their robust variance
+///   (1.4826 × MAD, squared, × 7W / 6(W − 1) for the W week means and six weekday factors fitted from the same 7W days) minus the Poisson part
+///   is the gamma (overdispersion) part 1/k of a negative binomial. The uncertainty of the level and profile
+///   estimates is added, so a short history gives a wider, not a falsely narrow, baseline.
+/// Gap days are never part of any of this (see `DayStatus`).
+struct SeasonalBaseline {
+    /// Expected count on the day judged, and the negative binomial's size k (Var = μ + μ²/k).
+    var mean: Double
+    var size: Double
+    /// The weekday factor used for the day judged.
+    var weekdayFactor: Double
+    /// Usable days the estimate rests on, and the first and last slot of the history window.
+    var historyDays: Int
+    var windowStart: Int
+    var windowEnd: Int
+
+    var std: Double { (mean + mean * mean / size).squareRoot() }
+
+    /// `usable[s]` is false for gap days and slots not yet known. Returns nil with fewer than `minHistory` usable
+    /// days in the season window.
+    static func estimate(at t: Int, counts: [Double], usable: [Bool], weekday: (Int) -> Int,
+                         seasonWindow: Int, levelWindow: Int, minHistory: Int) -> SeasonalBaseline? {
+        let start = max(0, t - seasonWindow)
+        guard t > start else { return nil }
+        var history = 0
+        for s in start..<t where usable[s] { history += 1 }
+        guard history >= minHistory else { return nil }
+
+        // Whole weeks ending the day before t, complete (all seven days usable).
+        var ratios = [[Double]](repeating: [], count: 7)
+        var weeks: [(first: Int, mean: Double)] = []
+        var end = t
+        while end - 7 >= start {
+            let first = end - 7
+            if (first..<end).allSatisfy({ usable[$0] }) {
+                var sum = 0.0
+                for s in first..<end { sum += counts[s] }
+                let mean = sum / 7
+                if mean > 0 {
+                    weeks.append((first, mean))
+                    for s in first..<end { ratios[weekday(s)].append(counts[s] / mean) }
+                }
+            }
+            end = first
+        }
+        var factors = [Double](repeating: 1, count: 7)
+        if weeks.count >= 2 {
+            for d in 0..<7 { factors[d] = max(trimmedMean(ratios[d]), 0.05) }
+            let average = factors.reduce(0, +) / 7
+            for d in 0..<7 { factors[d] /= average }
+        }
+
+        // Level: median deseasonalised count over the recent usable days.
+        var deseasonalised: [Double] = []
+        for s in max(start, t - levelWindow)..<t where usable[s] {
+            deseasonalised.append(counts[s] / factors[weekday(s)])
+        }
+        if deseasonalised.count < 3 {
+            deseasonalised = (start..<t).filter { usable[$0] }.map { counts[$0] / factors[weekday($0)] }
+        }
+        let level = median(deseasonalised)
+        let factor = factors[weekday(t)]
+        let mean = max(level * factor, 0.5)
+
+        // Spread: residual ratios within complete weeks (or around the level when there are none yet).
+        var residuals: [Double] = []
+        var poisson = 0.0
+        if weeks.count >= 2 {
+            for week in weeks {
+                for s in week.first..<(week.first + 7) {
+                    let expected = max(week.mean * factors[weekday(s)], 0.5)
+                    residuals.append(counts[s] / expected)
+                    poisson += 1 / expected
+                }
+            }
+        } else {
+            for s in start..<t where usable[s] {
+                let expected = max(level * factors[weekday(s)], 0.5)
+                residuals.append(counts[s] / expected)
+                poisson += 1 / expected
+            }
+        }
+        // Residual degrees of freedom: 7W values less W week means and 6 free weekday factors.
+        let w = Double(weeks.count)
+        let correction = weeks.count >= 2 ? 7 * w / (6 * (w - 1)) : 1.0
+        let centre = median(residuals)
+        let mad = median(residuals.map { abs($0 - centre) })
+        let variance = pow(1.4826 * mad, 2) * correction
+        var inverseSize = max(0, variance - poisson / Double(max(residuals.count, 1)))
+        // Estimation error of level (a median: π/2 × the variance of a mean) and of the weekday factor.
+        inverseSize += variance * (Double.pi / 2) / Double(max(deseasonalised.count, 1))
+        if weeks.count >= 2 { inverseSize += variance / Double(weeks.count) }
+        let size = 1 / max(inverseSize, 1e-6)
+        return SeasonalBaseline(mean: mean, size: size, weekdayFactor: factor, historyDays: history,
+                                windowStart: start, windowEnd: t - 1)
+    }
+
+    /// P(no ticket at all) under this baseline: what tells a quiet day from a gap in the feed.
+    var probabilityOfZero: Double { exp(size * log(size / (size + mean))) }
+
+    /// P(X ≥ x) under this baseline.
+    func upperTail(_ x: Double) -> Double {
+        CountTests.negativeBinomialUpperTail(x, mean: mean, size: size)
+    }
+}
+
+func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return 0 }
+    let sorted = values.sorted()
+    let mid = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/// Mean without the largest and smallest value (when there are at least five).
+func trimmedMean(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return 1 }
+    let sorted = values.sorted()
+    let kept = sorted.count >= 5 ? sorted.dropFirst().dropLast() : sorted[...]
+    return kept.reduce(0, +) / Double(kept.count)
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// The test for a part of the day's traffic — one queue, one tag, the high-priority tickets: is its count c among
+/// the day's n tickets more than its recent share predicts?
+///
+/// Conditioning on the day's total takes out whatever moves all traffic at once (a busy Monday, a generally heavy
+/// day), so a queue is flagged for growing against the rest, not for riding a busy day. Under the baseline the
+/// count is binomial, c ~ Bin(n, p̂), with p̂ the share over the usable days of the last `shareWindow` days
+/// (smoothed, (C + ½) / (N + 1), so a share never seen is small but not zero). Real traffic is lumpier than
+/// binomial (beta-binomial); the overdispersion φ = Var / binomial Var is estimated from the window's Pearson
+/// residuals (winsorised at 3 so past incidents barely count) and only used where it is clearly above 1 (its
+/// estimate minus two standard errors), the test then being the quasi-binomial tail with c/φ of n/φ.
+enum ShareTest {
+    struct Result {
+        var p: Double
+        var expected: Double
+        var std: Double
+        var share: Double
+        var overdispersion: Double
+    }
+
+    /// The smoothed baseline share from window sums.
+    static func share(count: Double, of total: Double) -> Double { (count + 0.5) / (total + 1) }
+
+    /// p-value with φ = 1 (binomial): a quick screen, since φ ≥ 1 only makes the p-value larger.
+    static func binomialP(_ c: Double, n: Double, share p: Double) -> Double {
+        CountTests.binomialUpperTail(c, n: n, p: p)
+    }
+
+    /// The full test: estimates φ from the window (slots `window` where `usable`), then the quasi-binomial tail.
+    static func test(_ c: Double, n: Double, share p: Double, series: [Double], totals: [Double],
+                     usable: [Bool], window: Range<Int>) -> Result {
+        var sum = 0.0, days = 0
+        for s in window where usable[s] && totals[s] > 0 {
+            let e = totals[s] * p
+            let v = e * (1 - p)
+            guard v > 0 else { continue }
+            let r2 = (series[s] - e) * (series[s] - e) / v
+            sum += min(r2, 9)
+            days += 1
+        }
+        var phi = 1.0
+        if days >= 7 {
+            // E[min(χ²₁, 9)] ≈ 0.995; the estimate's standard error is about √(2/T).
+            let estimate = sum / Double(days) / 0.995
+            phi = max(1, estimate - 2 * (2 / Double(days)).squareRoot())
+        }
+        let pValue = CountTests.binomialUpperTail(c / phi, n: n / phi, p: p)
+        let expected = n * p
+        return Result(p: pValue, expected: expected, std: (phi * expected * (1 - p)).squareRoot(), share: p,
+                      overdispersion: phi)
+    }
+}

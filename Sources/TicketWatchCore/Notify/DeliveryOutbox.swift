@@ -1,0 +1,189 @@
+import Crypto
+import Foundation
+
+/// The notifier's bookkeeping in the warehouse: `destinations` (who gets alerts, known by name, never by URL) and
+/// `deliveries`, the outbox with one row per alert and destination.
+///
+/// Rows are queued as `pending` (committed) before anything is posted, and become `delivered` only after a 2xx,
+/// in their own transaction: a crash between the two can repeat one message, never lose one.
+struct DeliveryOutbox {
+    let db: Database
+
+    /// What registering a destination for this run found and did.
+    struct Registration: Equatable {
+        var name: String
+        var isNew = false
+        var urlChanged = false
+        /// Alerts dated before this are skipped (nil: all history).
+        var backfillFrom: String?
+        /// Rows this run added as pending and as skipped, and failed/skipped rows put back to pending.
+        var queued = 0
+        var skipped = 0
+        var requeued = 0
+    }
+
+    enum Outcome {
+        case delivered(status: Int)
+        case refused(status: Int?, error: String)
+        case stillPending(status: Int?, error: String)
+    }
+
+    // MARK: - Destinations
+
+    /// This warehouse's random key for URL fingerprints (in `settings`), made on first use. Keyed, so a
+    /// fingerprint cannot be matched against a list of guessed URLs without the warehouse itself.
+    func salt() throws -> [UInt8] {
+        if let stored = try db.scalar("SELECT value FROM settings WHERE key = 'destination_salt'")?.string {
+            return Array(stored.utf8)
+        }
+        var generator = SystemRandomNumberGenerator()
+        let fresh = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        try db.run("INSERT OR IGNORE INTO settings(key, value) VALUES ('destination_salt', ?)", [.text(fresh)])
+        return Array((try db.scalar("SELECT value FROM settings WHERE key = 'destination_salt'")?.string ?? fresh).utf8)
+    }
+
+    /// 16 hex digits of HMAC-SHA256(salt, URL): tells a changed URL apart without storing anything that gives it back.
+    static func fingerprint(_ url: EndpointURL, salt: [UInt8]) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(url.secretText.utf8), using: SymmetricKey(data: salt))
+        return mac.prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The configured name, or `KIND-` and 12 hex digits of the fingerprint for an unnamed URL.
+    static func name(of destination: Destination, fingerprint: String) -> String {
+        destination.configuredName ?? "\(destination.kind.rawValue)-\(fingerprint.prefix(12))"
+    }
+
+    /// Registers `destination` (inside the caller's write transaction) and queues the alerts it has not had.
+    ///
+    /// A new destination gets `backfill` worth of history; an older one keeps its own, unless `widenBackfill`
+    /// reaches further back (its skipped rows in the new window go back to pending). A changed URL under a known
+    /// name, or `retryFailed`, puts its failed rows back to pending: the usual fix for a 404/410 is a new URL.
+    func register(_ destination: Destination, salt: [UInt8], backfill: Backfill, widenBackfill: Bool,
+                  retryFailed: Bool, detector: String?, now: String) throws -> Registration {
+        let fingerprint = DeliveryOutbox.fingerprint(destination.url, salt: salt)
+        let name = DeliveryOutbox.name(of: destination, fingerprint: fingerprint)
+        var registration = Registration(name: name)
+
+        let known = try db.query("SELECT kind, url_fingerprint, backfill_from FROM destinations WHERE name = ?", [.text(name)]).first
+        if let known {
+            let kind = known[0].string ?? ""
+            guard kind == destination.kind.rawValue else {
+                throw DestinationProblem(kind: destination.kind, name: name, origin: destination.origin,
+                                         reason: "this warehouse knows '\(name)' as a \(kind) destination; give the \(destination.kind.rawValue) one another name")
+            }
+            registration.backfillFrom = known[2].string
+            if known[1].string != fingerprint {
+                registration.urlChanged = true
+                try db.run("UPDATE destinations SET url_fingerprint = ?, url_changed_at = ? WHERE name = ?",
+                           [.text(fingerprint), .text(now), .text(name)])
+            }
+            if widenBackfill {
+                let cutoff = try backfillCutoff(backfill)
+                if let current = registration.backfillFrom, cutoff.map({ $0 < current }) ?? true {
+                    registration.backfillFrom = cutoff
+                    try db.run("UPDATE destinations SET backfill_from = ? WHERE name = ?", [SQLValue(cutoff), .text(name)])
+                    try db.run("""
+                        UPDATE deliveries SET status = 'pending' WHERE destination = ?1 AND status = 'skipped'
+                          AND alert_id IN (SELECT id FROM alerts WHERE ?2 IS NULL OR date >= ?2)
+                        """, [.text(name), SQLValue(cutoff)])
+                    registration.requeued += db.changes
+                }
+            }
+            if registration.urlChanged || retryFailed {
+                try db.run("UPDATE deliveries SET status = 'pending' WHERE destination = ? AND status = 'failed'", [.text(name)])
+                registration.requeued += db.changes
+            }
+            try db.run("UPDATE destinations SET last_run_at = ? WHERE name = ?", [.text(now), .text(name)])
+        } else {
+            registration.isNew = true
+            registration.backfillFrom = try backfillCutoff(backfill)
+            try db.run("""
+                INSERT INTO destinations (name, kind, url_fingerprint, first_seen_at, backfill_from, last_run_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?4)
+                """, [.text(name), .text(destination.kind.rawValue), .text(fingerprint), .text(now),
+                      SQLValue(registration.backfillFrom)])
+        }
+
+        // Queue every live alert this destination has no row for: pending, or skipped when older than its backfill.
+        for status in ["pending", "skipped"] {
+            try db.run("""
+                INSERT INTO deliveries (alert_id, destination, status, created_at)
+                SELECT a.id, ?1, ?2, ?3 FROM alerts a
+                WHERE a.withdrawn_at IS NULL AND (?4 IS NULL OR a.detector = ?4)
+                  AND ((?2 = 'skipped') = (?5 IS NOT NULL AND a.date < ?5))
+                  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.destination = ?1)
+                """, [.text(name), .text(status), .text(now), SQLValue(detector), SQLValue(registration.backfillFrom)])
+            if status == "pending" { registration.queued = db.changes } else { registration.skipped = db.changes }
+        }
+        return registration
+    }
+
+    /// The first day of the newest `backfill` judged days (days with daily figures or alerts); nil for all of
+    /// them. Zero days starts after the newest judged day: only alerts of later days are sent.
+    func backfillCutoff(_ backfill: Backfill) throws -> String? {
+        guard case .days(let days) = backfill else { return nil }
+        let judged = "SELECT day FROM daily_totals UNION SELECT date FROM alerts"
+        if days == 0 {
+            guard let newest = try db.scalar("SELECT max(day) FROM (\(judged))")?.string, let date = CivilDate(newest) else {
+                return nil
+            }
+            return date.adding(days: 1).description
+        }
+        return try db.scalar("SELECT day FROM (\(judged)) ORDER BY day DESC LIMIT 1 OFFSET ?", [SQLValue(days - 1)])?.string
+    }
+
+    // MARK: - Deliveries
+
+    /// The destination's pending alerts that are still live, in date, signal, level order.
+    func pendingAlerts(destination: String, detector: String?) throws -> [Alert] {
+        try db.query("""
+            SELECT a.detector, a.date, a.signal, a.level, a.value, a.z, a.threshold, a.baseline_mean, a.baseline_std,
+                   a.incident, a.details
+            FROM deliveries d JOIN alerts a ON a.id = d.alert_id
+            WHERE d.destination = ?1 AND d.status = 'pending' AND a.withdrawn_at IS NULL
+              AND (?2 IS NULL OR a.detector = ?2)
+            ORDER BY a.date, a.signal, a.level, a.detector
+            """, [.text(destination), SQLValue(detector)]).map { row in
+            Alert(detector: row[0].string ?? "", date: row[1].string ?? "", signal: row[2].string ?? "",
+                  level: row[3].string ?? "", value: row[4].double ?? 0, z: row[5].double ?? 0,
+                  threshold: row[6].double ?? 0, baselineMean: row[7].double, baselineStd: row[8].double,
+                  incident: row[9].string, details: row[10].string)
+        }
+    }
+
+    /// Live alerts the destination has not had: pending (will be retried) and failed (refused for good), with
+    /// the last error recorded for a failed one.
+    func outstanding(destination: String, detector: String?) throws -> (pending: Int, failed: Int, lastFailure: String?) {
+        let row = try db.query("""
+            SELECT count(*) FILTER (WHERE d.status = 'pending'), count(*) FILTER (WHERE d.status = 'failed'),
+                   (SELECT d2.last_error FROM deliveries d2 WHERE d2.destination = ?1 AND d2.status = 'failed'
+                    ORDER BY d2.last_attempt_at DESC LIMIT 1)
+            FROM deliveries d JOIN alerts a ON a.id = d.alert_id
+            WHERE d.destination = ?1 AND a.withdrawn_at IS NULL AND (?2 IS NULL OR a.detector = ?2)
+            """, [.text(destination), SQLValue(detector)]).first
+        return (row?[0].int ?? 0, row?[1].int ?? 0, row?[2].string)
+    }
+
+    /// Records one HTTP attempt that carried `alertIDs`, in its own transaction: attempts + 1, the answer, and the
+    /// new status (delivered after a 2xx, failed after a permanent refusal, else still pending).
+    func record(_ outcome: Outcome, alertIDs: [String], destination: String, now: String) throws {
+        let status: String?, httpStatus: Int?, error: String?
+        switch outcome {
+        case .delivered(let code): (status, httpStatus, error) = ("delivered", code, nil)
+        case let .refused(code, message): (status, httpStatus, error) = ("failed", code, message)
+        case let .stillPending(code, message): (status, httpStatus, error) = (nil, code, message)
+        }
+        try db.writeTransaction {
+            let update = try db.prepare("""
+                UPDATE deliveries SET status = coalesce(?1, status), attempts = attempts + 1, last_http_status = ?2,
+                       last_error = ?3, last_attempt_at = ?4,
+                       delivered_at = CASE WHEN ?1 = 'delivered' THEN ?4 ELSE delivered_at END
+                WHERE destination = ?5 AND alert_id = ?6
+                """)
+            for id in alertIDs {
+                try update.run([SQLValue(status), httpStatus.map { SQLValue($0) } ?? .null, SQLValue(error),
+                                .text(now), .text(destination), .text(id)])
+            }
+        }
+    }
+}

@@ -1,0 +1,227 @@
+import Foundation
+import Logging
+
+/// Settings of one `notify` run.
+public struct NotifyOptions: Sendable {
+    /// Build and return the messages; post nothing and record nothing (only the URL-fingerprint salt may be made).
+    public var dryRun = false
+    /// History for destinations seen for the first time.
+    public var backfill = Backfill.default
+    /// `--backfill` was given: a known destination's window may then widen to it.
+    public var widenBackfill = false
+    /// Put alerts a destination refused for good back to pending.
+    public var retryFailed = false
+    /// Only this detector's alerts (nil: all).
+    public var detector: String?
+    /// Seconds one request may take.
+    public var timeout: Double = 10
+    public var retry = RetryPolicy()
+    public var webhookMaxBytes = WebhookPayload.defaultMaxBytes
+
+    public init() {}
+}
+
+/// Posts each destination the alerts it has not had yet, through the `deliveries` outbox.
+///
+/// Destinations are independent: each gets its own HTTP client and retry budget, and one that fails does not
+/// stop the next. A refused or unreadable destination arrives as a `DestinationProblem` and is only reported.
+/// Logs name destinations by name and host, never by URL.
+public struct Notifier {
+    let warehouse: Warehouse
+    let options: NotifyOptions
+    let logger: Logger
+
+    public init(warehouse: Warehouse, options: NotifyOptions, logger: Logger) {
+        self.warehouse = warehouse
+        self.options = options
+        self.logger = logger
+    }
+
+    public func run(_ destinations: [Destination], problems: [DestinationProblem] = []) throws -> NotifyReport {
+        // Problems are the caller's to report (the command prints them once, as errors).
+        var report = NotifyReport(problems: problems)
+        guard !destinations.isEmpty else { return report }
+        try CurlGlobal.initialize()
+
+        let lock = options.dryRun ? nil : try NotifyLock(warehousePath: warehouse.path)
+        defer { withExtendedLifetime(lock) {} }
+        let db = warehouse.db
+        let outbox = DeliveryOutbox(db: db)
+        let salt = try db.writeTransaction { try outbox.salt() }
+        let stamp = Clock.nowUTC()
+
+        // Queue first, in one transaction, committed before anything is posted (rolled back in a dry run).
+        var planned: [(Destination, DestinationReport)] = []
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            for destination in destinations {
+                do {
+                    let registration = try outbox.register(
+                        destination, salt: salt, backfill: options.backfill, widenBackfill: options.widenBackfill,
+                        retryFailed: options.retryFailed, detector: options.detector, now: stamp)
+                    var entry = DestinationReport(name: registration.name, kind: destination.kind, host: destination.url.host)
+                    entry.isNew = registration.isNew
+                    entry.backfillFrom = registration.backfillFrom
+                    entry.skipped = registration.skipped
+                    entry.requeued = registration.requeued
+                    entry.urlChanged = registration.urlChanged
+                    planned.append((destination, entry))
+                } catch let problem as DestinationProblem {
+                    report.problems.append(problem)
+                }
+            }
+            if options.dryRun {
+                for (destination, var entry) in planned {
+                    let alerts = try outbox.pendingAlerts(destination: entry.name, detector: options.detector)
+                    entry.messages = messages(for: alerts, kind: destination.kind, name: entry.name)
+                    let outstanding = try outbox.outstanding(destination: entry.name, detector: options.detector)
+                    entry.pending = outstanding.pending
+                    entry.failed = outstanding.failed
+                    report.destinations.append(entry)
+                }
+                try db.execute("ROLLBACK")
+                return report
+            }
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+
+        for (destination, entry) in planned {
+            report.destinations.append(try deliver(to: destination, entry, outbox: outbox))
+        }
+        return report
+    }
+
+    // MARK: - One destination
+
+    private func deliver(to destination: Destination, _ start: DestinationReport, outbox: DeliveryOutbox) throws -> DestinationReport {
+        var entry = start
+        var log = logger
+        log[metadataKey: "destination"] = "\(entry.name)"
+        log[metadataKey: "host"] = "\(entry.host)"
+        let alerts = try outbox.pendingAlerts(destination: entry.name, detector: options.detector)
+        entry.messages = messages(for: alerts, kind: destination.kind, name: entry.name)
+
+        if !entry.messages.isEmpty {
+            let client = try HTTPClient(timeout: options.timeout)
+            let deadline = Date().addingTimeInterval(options.retry.retryFor)
+            for (index, message) in entry.messages.enumerated() {
+                if index > 0, Date() >= deadline {
+                    entry.problem = "no time left to retry (--retry-for \(HTTPError.seconds(options.retry.retryFor)) s); the rest goes out on the next run"
+                    break
+                }
+                let result = try send(message, to: destination, client: client, deadline: deadline,
+                                      entry: &entry, outbox: outbox, logger: log)
+                if case .gaveUp = result { break }
+            }
+        }
+
+        let outstanding = try outbox.outstanding(destination: entry.name, detector: options.detector)
+        entry.pending = outstanding.pending
+        entry.failed = outstanding.failed
+        if entry.problem == nil, entry.failed > 0 { entry.problem = outstanding.lastFailure }
+        return entry
+    }
+
+    private enum SendResult { case delivered, refused, gaveUp }
+
+    /// Posts one message until a 2xx, a permanent refusal, or no retry fits before `deadline`; every attempt is
+    /// recorded in the outbox as it ends.
+    private func send(_ message: OutgoingMessage, to destination: Destination, client: HTTPClient, deadline: Date,
+                      entry: inout DestinationReport, outbox: DeliveryOutbox, logger: Logger) throws -> SendResult {
+        var log = logger
+        log[metadataKey: "message"] = "\(message.messageID)"
+        var attempt = 0
+        while true {
+            attempt += 1
+            entry.attempts += 1
+            let delay: Double
+            let failure: String
+            switch post(message, to: destination, client: client) {
+            case .success(let response):
+                if response.isSuccess {
+                    try outbox.record(.delivered(status: response.status), alertIDs: message.alertIDs, destination: entry.name, now: Clock.nowUTC())
+                    entry.delivered += message.alertIDs.count
+                    entry.posts += 1
+                    log.info("delivered", metadata: ["alerts": "\(message.alertIDs.count)", "status": "\(response.status)", "attempt": "\(attempt)"])
+                    return .delivered
+                }
+                failure = Notifier.describe(response)
+                switch RetryPolicy.verdict(for: response, now: Date()) {
+                case .permanent:
+                    try outbox.record(.refused(status: response.status, error: failure), alertIDs: message.alertIDs,
+                                      destination: entry.name, now: Clock.nowUTC())
+                    entry.problem = failure
+                    log.error("refused for good, not retried", metadata: ["status": "\(response.status)", "answer": "\(failure)"])
+                    return .refused
+                case .retry:
+                    delay = options.retry.backoff(retry: attempt, random: Double.random(in: 0..<1))
+                case .retryAfter(let seconds):
+                    delay = seconds
+                }
+                try outbox.record(.stillPending(status: response.status, error: failure), alertIDs: message.alertIDs,
+                                  destination: entry.name, now: Clock.nowUTC())
+            case .failure(let error):
+                failure = "\(error)"
+                guard error.isTransient else {
+                    try outbox.record(.refused(status: nil, error: failure), alertIDs: message.alertIDs, destination: entry.name, now: Clock.nowUTC())
+                    entry.problem = failure
+                    log.error("refused for good, not retried", metadata: ["reason": "\(failure)"])
+                    return .refused
+                }
+                try outbox.record(.stillPending(status: nil, error: failure), alertIDs: message.alertIDs, destination: entry.name, now: Clock.nowUTC())
+                delay = options.retry.backoff(retry: attempt, random: Double.random(in: 0..<1))
+            }
+            if Date().addingTimeInterval(delay) > deadline {
+                entry.problem = "\(failure); no retry fits in --retry-for \(HTTPError.seconds(options.retry.retryFor)) s "
+                    + "(\(attempt) attempt\(attempt == 1 ? "" : "s")), so it stays pending for the next run"
+                log.warning("giving up for this run", metadata: ["attempts": "\(attempt)", "last": "\(failure)"])
+                return .gaveUp
+            }
+            log.notice("retrying", metadata: ["attempt": "\(attempt)", "after": "\(failure)", "in_seconds": "\(String(format: "%.2f", delay))"])
+            Thread.sleep(forTimeInterval: delay)
+        }
+    }
+
+    /// One HTTP attempt; an answer of any status is a success here, only "no answer" is a failure.
+    private func post(_ message: OutgoingMessage, to destination: Destination, client: HTTPClient) -> Result<HTTPResponse, HTTPError> {
+        do {
+            return .success(try client.post(destination.url, body: message.body, headers: headers(for: message, destination)))
+        } catch let error as HTTPError {
+            return .failure(error)
+        } catch {
+            return .failure(.failed(code: -1, message: destination.url.redact("\(error)")))
+        }
+    }
+
+    /// The bodies for one destination: one Slack message, or the webhook body split by size.
+    func messages(for alerts: [Alert], kind: DestinationKind, name: String) -> [OutgoingMessage] {
+        switch kind {
+        case .slack: SlackMessage.message(for: alerts, destination: name).map { [$0] } ?? []
+        case .webhook: WebhookPayload.messages(for: alerts, destination: name, maxBytes: options.webhookMaxBytes)
+        }
+    }
+
+    /// Standard Webhooks headers for generic webhooks: `webhook-id` (stable across retries), the attempt's
+    /// `webhook-timestamp`, and `webhook-signature` when a signing secret is configured. Slack gets none.
+    func headers(for message: OutgoingMessage, _ destination: Destination) -> [(name: String, value: String)] {
+        guard destination.kind == .webhook else { return [] }
+        let timestamp = Int(Date().timeIntervalSince1970)
+        var headers = [(name: "webhook-id", value: message.messageID), (name: "webhook-timestamp", value: String(timestamp))]
+        if let key = destination.signingKey {
+            headers.append((name: "webhook-signature", value: key.signature(id: message.messageID, timestamp: timestamp, body: message.body)))
+        }
+        return headers
+    }
+
+    /// "HTTP 410: channel_is_archived": the status and the receiver's own words (Slack answers in plain text),
+    /// on one line and cut short.
+    static func describe(_ response: HTTPResponse) -> String {
+        let words = response.body.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? " " : String($0) }.joined()
+            .split(separator: " ").joined(separator: " ")
+        let text = words.count > 200 ? String(words.prefix(199)) + "…" : words
+        return "HTTP \(response.status)" + (text.isEmpty ? "" : ": \(text)")
+    }
+}

@@ -1,0 +1,76 @@
+/// The generic webhook body: a JSON object with an `alerts` array, one object per alert with its stable `id`
+/// (what a receiver de-duplicates on), and an `items` array saying how a person would see them: one item per
+/// incident and day, or per alert without an incident.
+///
+///     {"type":"ticketwatch.alerts","version":1,"part":1,"parts":1,
+///      "alerts":[{"id":"…","detector":"seed","date":"2025-03-08","signal":"queue_volume","level":"queue:Billing",
+///                 "value":182.0,"z":3.54,"threshold":3.5,"baseline_mean":40.1,"baseline_std":12.3,
+///                 "incident":null,"details":null}],
+///      "items":[{"date":"2025-03-08","incident":null,"alert_ids":["…"]}]}
+///
+/// All of one run's alerts go in one POST; above `maxBytes` they are split into parts at item boundaries
+/// (`part`/`parts` say which), so one incident's alerts stay together.
+public enum WebhookPayload {
+    public static let defaultMaxBytes = 256 * 1024
+
+    public static func messages(for alerts: [Alert], destination: String, maxBytes: Int = defaultMaxBytes) -> [OutgoingMessage] {
+        let items = NotificationItem.group(alerts)
+        guard !items.isEmpty else { return [] }
+
+        // Greedy split on the serialized sizes of each item's alerts and entry (+ separators and envelope).
+        let envelope = body(alerts: [], items: [], part: 99, parts: 99).serialized().utf8.count
+        var chunks: [[NotificationItem]] = [[]]
+        var size = envelope
+        for item in items {
+            let cost = item.alerts.map { alertObject($0).serialized().utf8.count + 1 }.reduce(0, +)
+                + itemObject(item).serialized().utf8.count + 1
+            if size + cost > maxBytes, !chunks[chunks.count - 1].isEmpty {
+                chunks.append([])
+                size = envelope
+            }
+            chunks[chunks.count - 1].append(item)
+            size += cost
+        }
+        return chunks.enumerated().map { index, chunk in
+            let chunkAlerts = chunk.flatMap(\.alerts).sorted(by: Alert.precedes)
+            let json = body(alerts: chunkAlerts, items: chunk, part: index + 1, parts: chunks.count)
+            return OutgoingMessage(body: json.bytes, alertIDs: chunkAlerts.map(\.id), destination: destination)
+        }
+    }
+
+    static func body(alerts: [Alert], items: [NotificationItem], part: Int, parts: Int) -> JSONValue {
+        .object([
+            ("type", .string("ticketwatch.alerts")),
+            ("version", .int(1)),
+            ("part", .int(part)),
+            ("parts", .int(parts)),
+            ("alerts", .array(alerts.map(alertObject))),
+            ("items", .array(items.map(itemObject))),
+        ])
+    }
+
+    static func alertObject(_ alert: Alert) -> JSONValue {
+        .object([
+            ("id", .string(alert.id)),
+            ("detector", .string(alert.detector)),
+            ("date", .string(alert.date)),
+            ("signal", .string(alert.signal)),
+            ("level", .string(alert.level)),
+            ("value", .number(alert.value)),
+            ("z", .number(alert.z)),
+            ("threshold", .number(alert.threshold)),
+            ("baseline_mean", .optional(alert.baselineMean)),
+            ("baseline_std", .optional(alert.baselineStd)),
+            ("incident", .optional(alert.incident)),
+            ("details", .embedding(alert.details)),
+        ])
+    }
+
+    static func itemObject(_ item: NotificationItem) -> JSONValue {
+        .object([
+            ("date", .string(item.date)),
+            ("incident", .optional(item.incident)),
+            ("alert_ids", .array(item.alerts.map { .string($0.id) })),
+        ])
+    }
+}

@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+import TicketWatchCore
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "The daily job: load the inbox's new files, judge the complete days, notify.",
+        discussion: """
+        Ingests the files in the inbox that were not loaded before (by content: a renamed copy is not loaded \
+        twice; a file modified within --settle-seconds, or named *.tmp or *.part, waits for the next run), \
+        aggregates the days they touched, runs the detector on every complete day not judged yet (days missed \
+        while the machine was off are caught up; the current day in the warehouse's time zone waits until it is \
+        over), and posts new alerts to the configured destinations. Each run is recorded in the job_runs table \
+        (see `ticketwatch status`).
+
+        Safe to run again, late, twice or after a crash: a second run while one is working exits at once with \
+        status 75; a killed run leaves the warehouse consistent and the next run finishes its work, sending \
+        nothing twice. The seed detector picks its top queues and tags from all the data, so with \
+        --detector seed every run re-judges the whole history.
+
+        Settings come from the options, the environment, then the config file (`inbox`, `timezone`, \
+        `settle_seconds`, [detect], [notify], [[destinations]]; see config.example.toml). Webhook URLs come \
+        from files or systemd credentials, never from the command line.
+        """)
+
+    @OptionGroup var warehouse: WarehouseOptions
+
+    @Option(help: ArgumentHelp("The directory new ticket files arrive in (config: inbox).", valueName: "dir"))
+    var inbox: String?
+
+    @Option(help: ArgumentHelp("Leave files modified this recently for the next run (config: settle_seconds; default 60).", valueName: "seconds"))
+    var settleSeconds: Int?
+
+    @Option(help: ArgumentHelp("default or seed (config: detect.detector; default: default).", valueName: "name"))
+    var detector: String?
+
+    @Option(name: .customLong("slack-file"), help: ArgumentHelp(
+        "A file with one [name=]url per line for Slack, in addition to the config's destinations. Repeatable.", valueName: "file"))
+    var slackFile: [String] = []
+
+    @Option(name: .customLong("webhook-file"), help: ArgumentHelp(
+        "A file with one [name=]url per line for generic webhooks. Repeatable.", valueName: "file"))
+    var webhookFile: [String] = []
+
+    @Option(name: .customLong("webhook-secret-file"), help: ArgumentHelp(
+        "A signing secret for webhook NAME, or for every webhook without its own.", valueName: "[name=]file"))
+    var webhookSecretFile: [String] = []
+
+    @Option(help: ArgumentHelp("History a new destination gets (config: notify.backfill; default 7).", valueName: "days|all"))
+    var backfill: String?
+
+    @Option(help: ArgumentHelp("Seconds one request may take (config: notify.timeout; default 10).", valueName: "seconds"))
+    var timeout: Double?
+
+    @Option(name: .customLong("retry-for"), help: ArgumentHelp(
+        "Seconds to keep retrying one destination (config: notify.retry_for; default 60).", valueName: "seconds"))
+    var retryFor: Double?
+
+    @Option(help: ArgumentHelp("The warehouse's time zone when it is created (config: timezone; default UTC).", valueName: "zone"))
+    var timezone: String?
+
+    @Option(help: ArgumentHelp(
+        "Run as if today were this day: only the days before it are judged (for replaying history; default: today in the warehouse's time zone).",
+        valueName: "YYYY-MM-DD"))
+    var today: String?
+
+    /// EX_TEMPFAIL: another run holds the job; try later.
+    static let alreadyRunning = ExitCode(75)
+
+    func validate() throws {
+        if let detector, ![DefaultDetector.name, SeedDetector.name].contains(detector) {
+            throw ValidationError("--detector \(detector): expected default or seed")
+        }
+        if let backfill, Backfill(argument: backfill) == nil {
+            throw ValidationError("--backfill \(backfill): expected a number of days (0 or more) or 'all'")
+        }
+        if let settleSeconds, settleSeconds < 0 { throw ValidationError("--settle-seconds cannot be negative") }
+        if let today, CivilDate(today) == nil { throw ValidationError("--today \(today): expected a date as YYYY-MM-DD") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            try CurlGlobal.initialize()
+            let config = try warehouse.loadConfig()
+            let logger = warehouse.makeLogger()
+            let file = config.file ?? "(no config file)"
+            guard let inboxPath = inbox ?? config.inbox else {
+                throw ValidationError("no inbox: give --inbox DIR or set `inbox` in the config file")
+            }
+            let path = WarehouseLocation.resolve(warehouse.db, configured: config.db)
+            let lock: JobLock
+            do {
+                lock = try JobLock(warehousePath: path)
+            } catch let error as JobLock.LockError {
+                printError("\(error)")
+                throw Self.alreadyRunning
+            }
+            defer { withExtendedLifetime(lock) {} }
+            let store = try warehouse.open(timeZone: timezone, logger: logger)
+
+            var settings = DailyJobSettings(inbox: inboxPath)
+            settings.settleSeconds = settleSeconds ?? config.settleSeconds ?? 60
+            settings.today = today.flatMap(CivilDate.init)
+            settings.detector = detector ?? config.detector ?? DefaultDetector.name
+            guard [DefaultDetector.name, SeedDetector.name].contains(settings.detector) else {
+                throw ConfigError(file: file, key: "detect.detector", problem: "expected \"default\" or \"seed\"")
+            }
+            try DetectorParameters.apply(config.detectorParameters["seed"] ?? [:], to: &settings.seedDetector, file: file)
+            if let high = config.highPriorities { settings.defaultDetector.highPriorities = high }
+            try DetectorParameters.apply(config.detectorParameters["default"] ?? [:], to: &settings.defaultDetector, file: file)
+
+            if let text = backfill ?? config.notify.backfill {
+                guard let value = Backfill(argument: text) else {
+                    throw ConfigError(file: file, key: "notify.backfill", problem: "expected a number of days or \"all\"")
+                }
+                settings.notify.backfill = value
+            }
+            settings.notify.timeout = timeout ?? config.notify.timeout ?? 10
+            settings.notify.retry.retryFor = retryFor ?? config.notify.retryFor ?? 60
+
+            var sources = DestinationSources()
+            sources.slackFiles = slackFile
+            sources.webhookFiles = webhookFile
+            sources.webhookSecretFiles = webhookSecretFile
+            let fromOptions = DestinationList.load(sources)
+            let fromConfig = ConfiguredDestinations.resolve(config.destinations)
+            settings.destinations = fromConfig.destinations + fromOptions.destinations
+            settings.destinationProblems = fromConfig.problems + fromOptions.problems
+
+            let summary = try DailyJob(warehouse: store, settings: settings, logger: logger).run()
+            report(summary)
+            if !summary.succeeded {
+                for problem in summary.problems { printError(problem) }
+                throw ExitCode.failure
+            }
+        }
+    }
+
+    private func report(_ s: DailyJob.Summary) {
+        let loaded = s.files.filter { $0.alreadyLoadedAs == nil }
+        for file in loaded {
+            print("\(file.source): \(file.loaded) loaded, \(file.duplicates) duplicates, \(file.rejected) rejected")
+        }
+        if !s.waiting.isEmpty { print("waiting (still being written): \(s.waiting.count) file\(s.waiting.count == 1 ? "" : "s")") }
+        print("judged through \(s.through): \(s.counts.daysJudged) day\(s.counts.daysJudged == 1 ? "" : "s"), \(s.counts.alertsFound) new alert\(s.counts.alertsFound == 1 ? "" : "s")")
+        if let notify = s.notify {
+            for destination in notify.destinations {
+                print("\(destination.kind.rawValue) \(destination.name): \(destination.delivered) delivered, \(destination.pending) pending, \(destination.failed) refused")
+            }
+        }
+        print("run #\(s.runID): \(s.succeeded ? "ok" : "failed")")
+    }
+}

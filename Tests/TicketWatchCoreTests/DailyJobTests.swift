@@ -1,0 +1,287 @@
+import Foundation
+import Testing
+@testable import TicketWatchCore
+
+/// `ticketwatch run`, the daily job, run as the systemd timer runs it: the real binary on a real inbox.
+@Suite struct DailyJobTests {
+    /// A generated stream (gen_tickets.py), split into one CSV per day: what a helpdesk export drops each morning.
+    private func dailyFiles(seed: Int, days: Int, perDay: Int) throws -> (all: String, byDay: [(day: String, text: String)]) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tw-stream-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let csv = dir.appendingPathComponent("stream.csv").path
+        let result = try Binary.run(executable: "/usr/bin/env", [
+            "python3", TestPaths.shared("tools/gen_tickets.py").path, TestPaths.shared("data/ticket_pool_en.csv").path,
+            csv, dir.appendingPathComponent("labels.json").path, "--seed", "\(seed)", "--days", "\(days)",
+            "--per-day", "\(perDay)", "--no-text", "--strength", "2",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        // Python's csv module ends lines with CRLF, which Swift reads as one Character: split on any newline.
+        let lines = try String(contentsOfFile: csv, encoding: .utf8).split(whereSeparator: \.isNewline)
+        let header = String(lines[0])
+        var byDay: [(String, String)] = []
+        for line in lines.dropFirst() {
+            let day = String(line.split(separator: ",")[1].prefix(10))
+            if byDay.last?.0 == day { byDay[byDay.count - 1].1 += line + "\n" } else { byDay.append((day, header + "\n" + line + "\n")) }
+        }
+        return (csv, byDay)
+    }
+
+    private func newInbox() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tw-inbox-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    private func alertsCSV(_ db: String) throws -> String {
+        try Binary.run(["alerts", "--db", db, "--detector", "default", "--format", "csv"]).stdout
+    }
+
+    @Test func dayByDayRunsEqualOneBatchRun() throws {
+        let stream = try dailyFiles(seed: 31, days: 75, perDay: 60)
+        let lastDay = try #require(CivilDate(stream.byDay.last!.day))
+
+        let batchDB = TestPaths.temporaryWarehousePath(), batchInbox = try newInbox()
+        try FileManager.default.copyItem(atPath: stream.all, toPath: batchInbox + "/all.csv")
+        let batch = try Binary.run(["run", "--db", batchDB, "--inbox", batchInbox, "--settle-seconds", "0",
+                                    "--today", lastDay.adding(days: 1).description])
+        #expect(batch.status == 0, "\(batch.stderr)")
+
+        let dailyDB = TestPaths.temporaryWarehousePath(), dailyInbox = try newInbox()
+        for (day, text) in stream.byDay {
+            try text.write(toFile: "\(dailyInbox)/export-\(day).csv", atomically: true, encoding: .utf8)
+            let run = try Binary.run(["run", "--db", dailyDB, "--inbox", dailyInbox, "--settle-seconds", "0",
+                                      "--today", CivilDate(day)!.adding(days: 1).description])
+            #expect(run.status == 0, "\(day): \(run.stderr)")
+        }
+        let batchAlerts = try alertsCSV(batchDB)
+        #expect(batchAlerts.split(separator: "\n").count > 3, "the stream should have alerts to compare")
+        #expect(try alertsCSV(dailyDB) == batchAlerts)
+        // Every day-file run was recorded.
+        #expect(try makeWarehouse(path: dailyDB).count("job_runs", where: "outcome = 'ok'") == stream.byDay.count)
+    }
+
+    @Test func aSecondRunWithNothingNewChangesNothing() throws {
+        let db = TestPaths.temporaryWarehousePath(), inbox = try newInbox()
+        try FileManager.default.copyItem(atPath: TestPaths.shared("fixtures/seed-parity/tickets.csv").path, toPath: inbox + "/t.csv")
+        let first = try Binary.run(["run", "--db", db, "--inbox", inbox, "--settle-seconds", "0", "--today", "2025-06-01"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("23134 loaded"))
+        let before = try makeWarehouse(path: db).dump().replacingOccurrences(of: #"job_runs:[\s\S]*?(?=\n[a-z_]+:\n|$)"#, with: "", options: .regularExpression)
+        let second = try Binary.run(["run", "--db", db, "--inbox", inbox, "--settle-seconds", "0", "--today", "2025-06-01"])
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("0 days, 0 new alerts"))
+        let after = try makeWarehouse(path: db).dump().replacingOccurrences(of: #"job_runs:[\s\S]*?(?=\n[a-z_]+:\n|$)"#, with: "", options: .regularExpression)
+        #expect(after == before)
+        let status = try Binary.run(["status", "--db", db])
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("#2 ok") && status.stdout.contains("newest day judged: 2025-05-31 (default)"))
+    }
+
+    @Test func unchangedInboxFilesAreNotReadAgain() throws {
+        let db = TestPaths.temporaryWarehousePath(), inbox = try newInbox()
+        let path = inbox + "/a.csv"
+        try "id,created_at\n1,2025-01-01\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try Binary.run(["run", "--db", db, "--inbox", inbox, "--settle-seconds", "0", "--today", "2025-01-02"]).status == 0)
+        // Same size and time stamp, different bytes: skipped by the stamp, so it was not read (or hashed) again.
+        let stamp = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as! Date
+        let replacement = inbox + "/.replacement"
+        try "id,created_at\n2,2025-01-01\n".write(toFile: replacement, atomically: false, encoding: .utf8)
+        #expect(try Binary.run(executable: "/usr/bin/touch", ["-r", path, replacement]).status == 0)  // to the nanosecond
+        _ = rename(replacement, path)
+        #expect(try Binary.run(["run", "--db", db, "--inbox", inbox, "--settle-seconds", "0", "--today", "2025-01-02"]).status == 0)
+        #expect(try makeWarehouse(path: db).count("tickets") == 1)
+        // A new time stamp makes it a candidate again, and its content is new: loaded.
+        try FileManager.default.setAttributes([.modificationDate: stamp.addingTimeInterval(-120)], ofItemAtPath: path)
+        #expect(try Binary.run(["run", "--db", db, "--inbox", inbox, "--settle-seconds", "0", "--today", "2025-01-02"]).status == 0)
+        #expect(try makeWarehouse(path: db).count("tickets") == 2)
+    }
+
+    @Test func filesStillBeingWrittenWait() throws {
+        let db = TestPaths.temporaryWarehousePath(), inbox = try newInbox()
+        try "id,created_at\n1,2025-01-01\n".write(toFile: inbox + "/fresh.csv", atomically: true, encoding: .utf8)
+        try "id,created_at\n2,2025-01-01\n".write(toFile: inbox + "/big.csv.part", atomically: true, encoding: .utf8)
+        let run = try Binary.run(["run", "--db", db, "--inbox", inbox, "--settle-seconds", "600"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("waiting (still being written): 2 files"))
+        #expect(try makeWarehouse(path: db).count("tickets") == 0)
+    }
+
+    @Test func aSecondRunWhileOneWorksExitsAtOnce() throws {
+        let db = TestPaths.temporaryWarehousePath(), inbox = try newInbox()
+        let lock = try JobLock(warehousePath: db)  // a run in progress, as far as the OS is concerned
+        let second = try Binary.run(["run", "--db", db, "--inbox", inbox])
+        #expect(second.status == 75)
+        #expect(second.stderr.contains("another ticketwatch run is already working on this warehouse"))
+        #expect(second.stderr.contains("pid \(getpid())"))
+        withExtendedLifetime(lock) {}
+    }
+
+    @Test func aRunKilledMidIngestIsCompletedByTheNext() throws {
+        let db = TestPaths.temporaryWarehousePath(), inbox = try newInbox()
+        var text = "ticket_id,created_at,queue,priority,tags\n"
+        for i in 0..<250_000 { text += "K\(i),2025-03-\(String(format: "%02d", i % 28 + 1))T09:00:00Z,Q\(i % 9),low,a | b\n" }
+        try text.write(toFile: inbox + "/big.csv", atomically: true, encoding: .utf8)
+        let running = try Binary.spawn(["run", "--db", db, "--inbox", inbox, "--settle-seconds", "0", "--today", "2025-04-01"])
+        // Kill it once the load is under way: the warehouse exists and the run is recorded, the file not committed.
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let w = try? makeWarehouse(path: db), (try? w.count("job_runs")) == 1 { break }
+            usleep(50_000)
+        }
+        usleep(300_000)
+        kill(running.pid, SIGKILL)
+        let killed = running.wait()
+        #expect(killed.status == 128 + SIGKILL)
+        do {
+            let warehouse = try makeWarehouse(path: db)
+            #expect(try warehouse.db.scalar("PRAGMA integrity_check")?.string == "ok")
+            #expect(try warehouse.count("tickets") == 0, "a file's load is one transaction")
+            #expect(try warehouse.db.scalar("SELECT outcome FROM job_runs")?.string == "running")
+        }
+        let next = try Binary.run(["run", "--db", db, "--inbox", inbox, "--settle-seconds", "0", "--today", "2025-04-01"])
+        #expect(next.status == 0, "\(next.stderr)")
+        let warehouse = try makeWarehouse(path: db)
+        #expect(try warehouse.count("tickets") == 250_000)
+        #expect(try warehouse.db.query("SELECT outcome FROM job_runs ORDER BY id").map { $0[0].string! } == ["interrupted", "ok"])
+        #expect(try warehouse.db.scalar("SELECT max(day) FROM detector_days")?.string == "2025-03-31")
+    }
+
+    @Test func aRunKilledMidNotifyIsCompletedByTheNextAndSendsNothingTwice() throws {
+        let hanging = HangSwitch()
+        let server = try TestHTTPServer.standard(hanging: hanging)
+        defer { server.stop() }
+        let db = TestPaths.temporaryWarehousePath(), inbox = try newInbox()
+        try FileManager.default.copyItem(atPath: TestPaths.shared("fixtures/seed-parity/tickets.csv").path, toPath: inbox + "/t.csv")
+        let urls = try writeTemporaryFile("hooks", "ops=\(server.url("/hang/ops"))\n")
+        let arguments = ["run", "--db", db, "--inbox", inbox, "--settle-seconds", "0", "--today", "2025-06-01",
+                         "--detector", "seed", "--webhook-file", urls, "--backfill", "all", "--timeout", "30"]
+        // The receiver takes the post and never answers: kill the run while it waits.
+        let running = try Binary.spawn(arguments)
+        let deadline = Date().addingTimeInterval(60)
+        while server.requests(to: "/hang/ops").isEmpty, Date() < deadline { usleep(50_000) }
+        #expect(!server.requests(to: "/hang/ops").isEmpty, "the run never posted")
+        kill(running.pid, SIGKILL)
+        #expect(running.wait().status == 128 + SIGKILL)
+        do {
+            let warehouse = try makeWarehouse(path: db)
+            #expect(try warehouse.db.scalar("PRAGMA integrity_check")?.string == "ok")
+            #expect(try warehouse.count("deliveries", where: "status = 'pending'") == 19)
+        }
+        // The next run finds the outbox as it was and delivers every alert once.
+        hanging.isOn = false
+        let next = try Binary.run(arguments)
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(next.stdout.contains("webhook ops: 19 delivered, 0 pending, 0 refused"))
+        let warehouse = try makeWarehouse(path: db)
+        #expect(try warehouse.count("deliveries", where: "status = 'delivered'") == 19)
+        #expect(try warehouse.db.query("SELECT outcome FROM job_runs ORDER BY id").map { $0[0].string! } == ["interrupted", "ok"])
+        let third = try Binary.run(arguments)
+        #expect(third.stdout.contains("webhook ops: 0 delivered"))
+        #expect(server.requests(to: "/hang/ops").count == 2, "one post that hung, one that was answered; nothing after")
+    }
+
+    @Test func statusFailsWhenTheLastRunFailed() throws {
+        let db = TestPaths.temporaryWarehousePath(), inbox = try newInbox()
+        try "id,queue\n1,A\n".write(toFile: inbox + "/nodates.csv", atomically: true, encoding: .utf8)
+        let run = try Binary.run(["run", "--db", db, "--inbox", inbox, "--settle-seconds", "0"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("nodates.csv: no date column"))
+        let status = try Binary.run(["status", "--db", db])
+        #expect(status.status == 1)
+        #expect(status.stdout.contains("#1 failed") && status.stdout.contains("no date column"))
+    }
+
+    @Test func configFileSuppliesSettingsAndNamesItsMistakes() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tw-config-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/inbox", withIntermediateDirectories: true)
+        try "id,created_at\n1,2025-01-01\n".write(toFile: dir + "/inbox/a.csv", atomically: true, encoding: .utf8)
+        let config = dir + "/config.toml"
+        try """
+            db = "\(dir)/tw.db"
+            inbox = "\(dir)/inbox"
+            timezone = "Europe/Berlin"
+            settle_seconds = 0
+            [detect]
+            detector = "seed"
+            [detect.seed]
+            queue_threshold = 3.2
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let run = try Binary.run(["run", "--config", config])
+        #expect(run.status == 0, "\(run.stderr)")
+        let warehouse = try makeWarehouse(path: dir + "/tw.db")
+        #expect(warehouse.timeZone.identifier == "Europe/Berlin")
+        #expect(try warehouse.count("tickets") == 1)
+        // TICKETWATCH_CONFIG works the same way, and the option wins over the environment.
+        let viaEnvironment = try Binary.run(["status"], environment: ["TICKETWATCH_CONFIG": config])
+        #expect(viaEnvironment.stdout.contains("warehouse: \(dir)/tw.db"))
+
+        try "[detect.seed]\nqueue_treshold = 3\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let typo = try Binary.run(["run", "--config", config, "--inbox", dir + "/inbox", "--db", dir + "/tw.db"])
+        #expect(typo.status != 0)
+        #expect(typo.stderr.contains("\(config): detect.seed.queue_treshold: unknown"))
+        try "[[destinations]]\nname = \"oncall\"\nkind = \"slack\"\nurl = \"https://hooks.example/x\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let inline = try Binary.run(["status", "--config", config, "--db", dir + "/tw.db"])
+        #expect(inline.status != 0)
+        #expect(inline.stderr.contains("destinations[1].url") && !inline.stderr.contains("hooks.example"))
+    }
+
+    @Test func systemdUnitsVerifyAndAreSandboxed() throws {
+        let analyze = "/usr/bin/systemd-analyze"
+        try #require(FileManager.default.isExecutableFile(atPath: analyze), "systemd-analyze is needed (apt-get install systemd)")
+        let units = TestPaths.repositoryRoot.appendingPathComponent("systemd")
+        let security = try Binary.run(executable: analyze, ["security", "--offline=yes", "--threshold=20", units.appendingPathComponent("ticketwatch.service").path])
+        #expect(security.status == 0, "\(security.stdout.suffix(300))")
+        let score = security.stdout.components(separatedBy: "Overall exposure level for ticketwatch.service: ").last?.split(separator: " ").first.flatMap { Double($0) }
+        #expect((score ?? 10) <= 2.0)
+        // verify needs the ExecStart binary to exist: check copies that point at the one just built.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tw-units-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let service = try String(contentsOf: units.appendingPathComponent("ticketwatch.service"), encoding: .utf8)
+            .replacingOccurrences(of: "/usr/local/bin/ticketwatch", with: Binary.path)
+        try service.write(toFile: dir + "/ticketwatch.service", atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: units.appendingPathComponent("ticketwatch.timer").path, toPath: dir + "/ticketwatch.timer")
+        let verify = try Binary.run(executable: analyze, ["verify", dir + "/ticketwatch.service", dir + "/ticketwatch.timer"])
+        #expect(verify.status == 0)
+        #expect(verify.stdout.isEmpty && verify.stderr.isEmpty, "\(verify.stderr)")
+    }
+}
+
+@Suite struct ConfigExampleTests {
+    /// The documented example must stay a valid configuration.
+    @Test func theExampleConfigParses() throws {
+        let path = TestPaths.repositoryRoot.appendingPathComponent("config.example.toml").path
+        let config = try TicketWatchConfig.load(path: path)
+        #expect(config.inbox == "/var/spool/ticketwatch/inbox")
+        #expect(config.detector == "default")
+        #expect(config.destinations.map(\.name) == ["oncall"])
+        #expect(config.destinations.first?.credential == "slack-oncall")
+        var seed = SeedDetector.Options()
+        try DetectorParameters.apply(config.detectorParameters["seed"] ?? [:], to: &seed, file: path)
+        #expect(seed == SeedDetector.Options())
+    }
+
+    @Test func mistakesNameTheFileAndTheKey() throws {
+        func problem(_ text: String) -> String {
+            do { _ = try TicketWatchConfig.parse(text, file: "cfg.toml"); return "no error" } catch { return "\(error)" }
+        }
+        #expect(problem("inbox = 3") == "cfg.toml: inbox: expected a string in quotes")
+        #expect(problem("timezone = \"Mars/Base\"").hasPrefix("cfg.toml: timezone: unknown time zone"))
+        #expect(problem("[notify]\ntimeout = 0") == "cfg.toml: notify.timeout: must be more than 0")
+        #expect(problem("[[destinations]]\nname = \"a\"\nkind = \"sms\"\ncredential = \"x\"") == "cfg.toml: destinations[1].kind: expected \"slack\" or \"webhook\"")
+        #expect(problem("[[destinations]]\nname = \"a\"\nkind = \"slack\"") == "cfg.toml: destinations[1]: give exactly one of url_file or credential")
+        #expect(problem("inbox = \"x\"\ninbox_dir = \"y\"").contains("cfg.toml: inbox_dir: unknown key"))
+        #expect(problem("this is not toml").hasPrefix("cfg.toml: not valid TOML at line 1"))
+    }
+
+    @Test func credentialsComeFromTheSystemdDirectory() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tw-creds-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "https://hooks.slack.test/services/T/B/secret\n".write(toFile: dir + "/slack-oncall", atomically: true, encoding: .utf8)
+        let entry = TicketWatchConfig.ConfiguredDestination(name: "oncall", kind: "slack", credential: "slack-oncall", origin: "cfg: destinations[1]")
+        let (found, problems) = ConfiguredDestinations.resolve([entry], credentialsDirectory: dir)
+        #expect(problems.isEmpty)
+        #expect(found.first?.configuredName == "oncall")
+        let (_, missing) = ConfiguredDestinations.resolve([entry], credentialsDirectory: nil)
+        #expect(missing.first.map { "\($0)" }?.contains("$CREDENTIALS_DIRECTORY is not set") == true)
+    }
+}

@@ -1,0 +1,316 @@
+import Foundation
+import Testing
+@testable import TicketWatchCore
+
+// MARK: - Hand-made series
+
+/// A warehouse whose daily aggregates are written directly (no tickets), so a test states the series it means.
+private final class SeriesWarehouse {
+    let warehouse: Warehouse
+    var db: Database { warehouse.db }
+
+    init() throws { warehouse = try makeWarehouse() }
+
+    /// One day's figures: `total` tickets, `high` of them high priority, and per-queue / per-tag counts.
+    func day(_ date: String, total: Int, high: Int = 0, queues: [String: Int] = [:], tags: [String: Int] = [:]) throws {
+        guard total > 0 else { return }
+        try db.run("INSERT INTO daily_totals VALUES (?, ?, ?, ?)",
+                   [.text(date), .integer(Int64(total)), .integer(Int64(high)), .real(Double(high) / Double(total))])
+        try db.run("INSERT INTO daily_priorities VALUES (?, 'high', ?)", [.text(date), .integer(Int64(high))])
+        try db.run("INSERT INTO daily_priorities VALUES (?, 'low', ?)", [.text(date), .integer(Int64(total - high))])
+        for (queue, n) in queues where n > 0 {
+            try db.run("INSERT INTO daily_queues VALUES (?, ?, ?)", [.text(date), .text(queue), .integer(Int64(n))])
+        }
+        for (tag, n) in tags where n > 0 {
+            try db.run("INSERT INTO daily_tags VALUES (?, ?, ?)", [.text(date), .text(tag), .integer(Int64(n))])
+        }
+    }
+
+    func detect(_ options: DefaultDetectorOptions = DefaultDetectorOptions(), through: String? = nil) throws
+        -> DefaultDetector.Outcome
+    {
+        try DefaultDetector(options: options).run(in: db, through: through, now: "2026-01-01T00:00:00Z")
+    }
+}
+
+/// Day `i` after 2025-01-06 (a Monday).
+private func date(_ i: Int) -> String { CivilDate(year: 2025, month: 1, day: 6)!.adding(days: i).description }
+
+/// A small seeded generator (SplitMix64) with Poisson draws, so "noisy" series are the same on every run.
+private struct Noise {
+    var state: UInt64
+    mutating func uniform() -> Double {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+    }
+    mutating func poisson(_ mean: Double) -> Int {
+        if mean > 50 { // normal approximation is plenty here
+            let u1 = max(uniform(), 1e-12), u2 = uniform()
+            let g = (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+            return max(0, Int((mean + g * mean.squareRoot()).rounded()))
+        }
+        let limit = exp(-mean)
+        var k = 0, p = uniform()
+        while p > limit { k += 1; p *= uniform() }
+        return k
+    }
+}
+
+/// A realistic day: a Poisson total with a weekly rhythm (quiet weekends); each ticket then independently in
+/// queue A/B/C with probability 50/30/20 %, high priority with 30 %, carrying tag x/y/z with 40/20/10 %.
+private func ordinaryDay(_ w: SeriesWarehouse, _ i: Int, noise: inout Noise, level: Double = 100,
+                         extraQueueB: Int = 0, extraTag: (String, Int)? = nil) throws {
+    let weekly = [1.1, 1.15, 1.1, 1.05, 1.0, 0.55, 0.5][i % 7]
+    let total = noise.poisson(level * weekly)
+    var queues = ["A": 0, "B": extraQueueB, "C": 0]
+    var tags = ["x": 0, "y": 0, "z": 0]
+    var high = 0
+    for _ in 0..<total {
+        let u = noise.uniform()
+        queues[u < 0.5 ? "A" : u < 0.8 ? "B" : "C"]! += 1
+        if noise.uniform() < 0.3 { high += 1 }
+        for (tag, share) in [("x", 0.4), ("y", 0.2), ("z", 0.1)] where noise.uniform() < share { tags[tag]! += 1 }
+    }
+    if let (tag, n) = extraTag { tags[tag, default: 0] += n }
+    let all = total + extraQueueB + (extraTag?.1 ?? 0)
+    try w.day(date(i), total: all, high: high, queues: queues, tags: tags)
+}
+
+@Suite struct DefaultDetectorStatisticsTests {
+    @Test func aFlatSeriesNeverAlerts() throws {
+        let w = try SeriesWarehouse()
+        try w.db.writeTransaction {
+            for i in 0..<120 {
+                try w.day(date(i), total: 100, high: 30, queues: ["A": 50, "B": 30, "C": 20], tags: ["x": 40, "y": 20])
+            }
+        }
+        let outcome = try w.detect()
+        #expect(outcome.judged == 120 - DefaultDetectorOptions().minHistory)
+        #expect(outcome.alerts.isEmpty, "\(outcome.alerts.map { "\($0.date) \($0.level)" })")
+    }
+
+    @Test func aWeeklyPatternAloneNeverAlerts() throws {
+        // Mondays and Tuesdays at 230, Sundays at 100, every week alike: nothing is unusual.
+        let w = try SeriesWarehouse()
+        try w.db.writeTransaction {
+            for i in 0..<180 {
+                let total = [220, 230, 220, 210, 200, 110, 100][i % 7]
+                try w.day(date(i), total: total, high: total * 3 / 10,
+                          queues: ["A": total / 2, "B": total - total / 2], tags: ["x": total * 2 / 5, "y": total / 5])
+            }
+        }
+        let outcome = try w.detect()
+        #expect(outcome.judged > 150)
+        #expect(outcome.alerts.isEmpty, "\(outcome.alerts.map { "\($0.date) \($0.signal) \($0.level)" })")
+    }
+
+    @Test func aWeeklyPatternWithNoiseStaysWithinTheFalseAlertBudget() throws {
+        // The same rhythm with Poisson noise and binomial shares: a quiet season of 3 × 180 days.
+        var alerts: [String] = []
+        var judged = 0
+        for seed in 1...3 {
+            let w = try SeriesWarehouse()
+            var noise = Noise(state: UInt64(seed))
+            try w.db.writeTransaction {
+                for i in 0..<180 { try ordinaryDay(w, i, noise: &noise, level: 200) }
+            }
+            let outcome = try w.detect()
+            judged += outcome.judged
+            alerts += outcome.alerts.map { "seed \(seed): \($0.date) \($0.signal) \($0.level)" }
+        }
+        // The default rate allows about 0.4 false alerts per 100 quiet days; a detector without seasonality or
+        // FDR control gives dozens here.
+        #expect(judged > 450)
+        #expect(Double(alerts.count) <= 0.5 * Double(judged) / 100 + 1, "\(alerts)")
+    }
+
+    @Test func aClearSpikeAlwaysAlerts() throws {
+        for seed in 1...5 {
+            let w = try SeriesWarehouse()
+            var noise = Noise(state: UInt64(100 + seed))
+            let spike = 60 + seed * 3
+            try w.db.writeTransaction {
+                for i in 0..<90 {
+                    try ordinaryDay(w, i, noise: &noise, extraQueueB: i == spike ? 60 : 0,
+                                    extraTag: i == spike + 10 ? ("z", 40) : nil)
+                }
+            }
+            let alerts = try w.detect().alerts
+            #expect(alerts.contains { $0.date == date(spike) && $0.level == "queue:B" && $0.signal == "queue_volume" },
+                    "seed \(seed)")
+            #expect(alerts.contains { $0.date == date(spike + 10) && $0.level == "tag:z" }, "seed \(seed)")
+            // Little else: at most one alert on another day (the false-alert budget over 76 judged days).
+            #expect(alerts.filter { $0.date != date(spike) && $0.date != date(spike + 10) }.count <= 1,
+                    "seed \(seed): \(alerts.map { "\($0.date) \($0.signal) \($0.level)" })")
+        }
+    }
+
+    @Test func aTotalVolumeSpikeAlertsWithItsExpectation() throws {
+        let w = try SeriesWarehouse()
+        try w.db.writeTransaction {
+            for i in 0..<70 {
+                let total = i == 63 ? 260 : 100
+                try w.day(date(i), total: total, high: total * 3 / 10, queues: ["A": total])
+            }
+        }
+        let alert = try #require(try w.detect().alerts.first { $0.signal == "tickets_total" })
+        #expect(alert.date == date(63))
+        #expect(alert.value == 260)
+        #expect(abs((alert.baselineMean ?? 0) - 100) < 1)
+        #expect(alert.z >= alert.threshold)
+        #expect(alert.details?.contains("\"reason\":\"260 tickets, 2.6× the 100 expected for a Monday\"") == true,
+                "\(alert.details ?? "")")
+        #expect(alert.details?.contains("\"baseline_window\":\"2025-01-06..2025-03-09\"") == true, "\(alert.details ?? "")")
+    }
+
+    @Test func aHighPriorityJumpAlertsOnHighRateWithTheHighSet() throws {
+        let w = try SeriesWarehouse()
+        var noise = Noise(state: 9)
+        try w.db.writeTransaction {
+            for i in 0..<70 {
+                let total = 60 + noise.poisson(20)
+                var high = 0
+                for _ in 0..<total where noise.uniform() < 0.3 { high += 1 }
+                if i == 60 { high = total * 7 / 10 }
+                try w.day(date(i), total: total, high: high, queues: ["A": total])
+            }
+        }
+        let alerts = try w.detect().alerts
+        #expect(alerts.map(\.signal) == ["high_rate"])
+        #expect(alerts.first?.date == date(60))
+        #expect(alerts.first?.details?.contains("\"high_set\":[\"high\",\"urgent\"]") == true)
+    }
+
+    @Test func aNewTagInVolumeAlertsAndATagSeenTwiceDoesNot() throws {
+        let w = try SeriesWarehouse()
+        var noise = Noise(state: 5)
+        try w.db.writeTransaction {
+            for i in 0..<80 {
+                try ordinaryDay(w, i, noise: &noise,
+                                extraTag: i == 50 ? ("Outage", 12) : i == 60 ? ("Rare", 2) : i == 70 ? ("Rare", 2) : nil)
+            }
+        }
+        let alerts = try w.detect().alerts
+        let outage = try #require(alerts.first { $0.level == "tag:Outage" })
+        #expect(outage.signal == "new_term")
+        #expect(outage.date == date(50))
+        #expect(outage.value == 12)
+        #expect(!alerts.contains { $0.level == "tag:Rare" })
+        #expect(alerts.count == 1, "\(alerts.map { "\($0.date) \($0.signal) \($0.level)" })")
+    }
+
+    @Test func falseDiscoveryControlKeepsHundredsOfNoisySeriesQuiet() throws {
+        // 300 tags with pure binomial noise for 150 days (45,000 series-days): tested one by one at p ≤ 0.01 they
+        // would give hundreds of alerts; BH at q = 0.01 allows about one false day in a hundred.
+        let w = try SeriesWarehouse()
+        var noise = Noise(state: 77)
+        try w.db.writeTransaction {
+            for i in 0..<150 {
+                let total = 400 + noise.poisson(100)
+                var tags: [String: Int] = [:]
+                for t in 0..<300 { tags["t\(t)"] = noise.poisson(Double(total) * 0.01 * Double(1 + t % 5)) }
+                try w.day(date(i), total: total, high: noise.poisson(Double(total) * 0.3), queues: ["A": total], tags: tags)
+            }
+        }
+        let outcome = try w.detect()
+        let alertDays = Set(outcome.alerts.map(\.date))
+        #expect(alertDays.count <= 2, "\(outcome.alerts.map { "\($0.date) \($0.level) p=\($0.z)" })")
+
+        // The same data, each test on its own (q large, one test a day would pass p ≤ 0.05): many alerts.
+        let loose = try SeriesWarehouse()
+        var again = Noise(state: 77)
+        try loose.db.writeTransaction {
+            for i in 0..<150 {
+                let total = 400 + again.poisson(100)
+                var tags: [String: Int] = [:]
+                for t in 0..<300 { tags["t\(t)"] = again.poisson(Double(total) * 0.01 * Double(1 + t % 5)) }
+                try loose.day(date(i), total: total, high: again.poisson(Double(total) * 0.3), queues: ["A": total], tags: tags)
+            }
+        }
+        var options = DefaultDetectorOptions()
+        options.falseDiscoveryRate = 0.9
+        #expect(try loose.detect(options).alerts.count > 20)
+    }
+
+    @Test func emptyFeedDaysAreAGapNotADrop() throws {
+        let w = try SeriesWarehouse()
+        var noise = Noise(state: 3)
+        try w.db.writeTransaction {
+            for i in 0..<100 where !(60..<67).contains(i) { try ordinaryDay(w, i, noise: &noise) }
+        }
+        let outcome = try w.detect()
+        #expect(outcome.gaps == 7)
+        let statuses = try w.db.query("SELECT status FROM detector_days WHERE day BETWEEN ? AND ? ORDER BY day",
+                                      [.text(date(60)), .text(date(66))]).compactMap { $0[0].string }
+        #expect(statuses == Array(repeating: "gap", count: 7))
+        // Neither the empty week (a drop) nor the week after it (against a baseline of zeros) is alerted on volume.
+        #expect(!outcome.alerts.contains { $0.signal == "tickets_total" },
+                "\(outcome.alerts.map { "\($0.date) \($0.signal) \($0.level)" })")
+        // Had the empty week counted as zeros, the level (a 28-day median) would still hold, but the share windows
+        // would not matter; the point is the baseline after the gap: expected volume is unchanged.
+        let next = try #require(try DefaultDetector().judgeBaselineMean(in: w.db, on: date(67)))
+        #expect(next > 80 && next < 130)
+    }
+
+    @Test func aQuietInboxCountsEmptyDaysAsZeros() throws {
+        let w = try SeriesWarehouse()
+        var noise = Noise(state: 4)
+        try w.db.writeTransaction {
+            for i in 0..<80 {
+                let n = noise.poisson(1.5)
+                try w.day(date(i), total: n, queues: ["A": n])
+            }
+        }
+        let outcome = try w.detect()
+        #expect(outcome.quiet > 10)
+        #expect(outcome.gaps == 0)
+    }
+}
+
+// MARK: - The statistics themselves
+
+@Suite struct CountTestsTests {
+    @Test func tailsMatchKnownValues() {
+        // Bin(10, ½): P(X ≥ 8) = (45 + 10 + 1) / 1024.
+        #expect(abs(CountTests.binomialUpperTail(8, n: 10, p: 0.5) - 56.0 / 1024) < 1e-12)
+        // A negative binomial with a huge size is Poisson: P(X ≥ 3 | λ = 1) = 1 − 2.5/e.
+        #expect(abs(CountTests.negativeBinomialUpperTail(3, mean: 1, size: 1e9) - (1 - 2.5 / M_E)) < 1e-6)
+        // NB(size 1) is geometric: P(X ≥ x) = (μ/(1+μ))^x.
+        #expect(abs(CountTests.negativeBinomialUpperTail(4, mean: 3, size: 1) - pow(0.75, 4)) < 1e-12)
+        #expect(abs(CountTests.normalScore(upperTail: 0.025) - 1.959963984540054) < 1e-9)
+        #expect(abs(CountTests.normalScore(upperTail: 1e-10) - 6.361340902404056) < 1e-7)
+        #expect(CountTests.normalScore(upperTail: 0) == 37.5)
+    }
+
+    @Test func benjaminiHochbergStepsUp() {
+        // m = 4, q = 0.1: cutoffs 0.025, 0.05, 0.075, 0.1. p = 0.04 fails alone but passes with 0.07 behind it.
+        let d = FalseDiscovery.benjaminiHochberg([.init(p: 0.07), .init(p: 0.5), .init(p: 0.04), .init(p: 0.001)], q: 0.1)
+        #expect(d.rejected == [0, 2, 3])
+        #expect(abs(d.cutoff - 0.075) < 1e-15)
+        // Untested hypotheses count in m: with 96 more, only p ≤ 0.001 survives.
+        #expect(FalseDiscovery.benjaminiHochberg([.init(p: 0.07), .init(p: 0.04), .init(p: 0.001)], q: 0.1, untested: 97)
+            .rejected == [2])
+        // Weights (summing to m): p = 0.03 fails at weight 1 (cutoff q/m = 0.01) but passes at weight 5.5.
+        let others = Array(repeating: FalseDiscovery.Test(p: 1), count: 9)
+        #expect(FalseDiscovery.benjaminiHochberg([.init(p: 0.03)] + others, q: 0.1).rejected.isEmpty)
+        let light = Array(repeating: FalseDiscovery.Test(p: 1, weight: 0.5), count: 9)
+        #expect(FalseDiscovery.benjaminiHochberg([.init(p: 0.03, weight: 5.5)] + light, q: 0.1).rejected == [0])
+    }
+}
+
+extension DefaultDetector {
+    /// The expected total on `day` from the stored day statuses (for tests).
+    func judgeBaselineMean(in db: Database, on day: String) throws -> Double? {
+        guard let target = CivilDate(day)?.daysSinceEpoch else { return nil }
+        let start = target - options.seasonWindow
+        let data = try DailyCounts.load(from: db, from: start, through: target, highPriorities: options.highPriorities)
+        let statuses = try DetectorState(db: db, detector: Self.name).statuses(from: start, through: target)
+        let usable = (0..<data.dayCount).map { statuses[start + $0]?.isUsable ?? false }
+        return SeasonalBaseline.estimate(at: data.dayCount - 1, counts: data.totals, usable: usable, weekday: data.weekday,
+                                         seasonWindow: options.seasonWindow, levelWindow: options.levelWindow,
+                                         minHistory: options.minHistory)?.mean
+    }
+}
