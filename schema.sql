@@ -208,11 +208,14 @@ CREATE TABLE IF NOT EXISTS job_runs (
     error                TEXT                 -- what went wrong, in words (never a webhook URL)
 );
 
--- The inbox files `run` has already seen, by path, size and modification time: a file unchanged since it was
--- loaded is skipped without reading it again, so a morning's run does not re-hash a year of exports.
+-- The inbox files `run` has already seen, by path, size, inode and time stamps: a file unchanged since it was
+-- loaded is skipped without reading it again, so a morning's run does not re-hash a year of exports. The change
+-- time (ctime) cannot be set by programs, so a rewrite that keeps size and mtime (cp -p, rsync -t) still shows.
 CREATE TABLE IF NOT EXISTS inbox_seen (
     path            TEXT PRIMARY KEY,
     size            INTEGER NOT NULL,
+    inode           INTEGER NOT NULL,
     modified_ns     INTEGER NOT NULL,
+    changed_ns      INTEGER NOT NULL,
     content_sha256  TEXT NOT NULL            -- as in ingest_files
 ) WITHOUT ROWID;

@@ -52,7 +52,9 @@ public struct DefaultDetector {
         let span = try db.query("SELECT min(day), max(day) FROM daily_totals WHERE tickets_total > 0")
         guard let dataStart = span.first?[0].string.flatMap(CivilDate.init)?.daysSinceEpoch,
               let dataEnd = span.first?[1].string.flatMap(CivilDate.init)?.daysSinceEpoch else { return outcome }
-        let last = through.flatMap(CivilDate.init)?.daysSinceEpoch ?? dataEnd
+        // Never past the newest day with tickets: a day whose export has not arrived yet (late, or still settling
+        // in the inbox) must not be classified as empty, or it would never be judged once its tickets come.
+        let last = min(through.flatMap(CivilDate.init)?.daysSinceEpoch ?? dataEnd, dataEnd)
         let first = try state.lastJudgedDay().map { $0 + 1 } ?? dataStart
         guard first <= last else { return outcome }
 

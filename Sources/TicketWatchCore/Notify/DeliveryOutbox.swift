@@ -118,11 +118,16 @@ struct DeliveryOutbox {
         return registration
     }
 
-    /// The first day of the newest `backfill` judged days (days with daily figures or alerts); nil for all of
-    /// them. Zero days starts after the newest judged day: only alerts of later days are sent.
+    /// The first day of the newest `backfill` judged days (days with daily figures or alerts, up to the newest
+    /// day a detector has judged — not today's partial day, whose alerts come tomorrow); nil for all of them.
+    /// Zero days starts after the newest judged day: only alerts of later days are sent.
     func backfillCutoff(_ backfill: Backfill) throws -> String? {
         guard case .days(let days) = backfill else { return nil }
-        let judged = "SELECT day FROM daily_totals UNION SELECT date FROM alerts"
+        let judged = """
+            SELECT day FROM daily_totals
+            WHERE day <= coalesce((SELECT max(day) FROM detector_days), (SELECT max(day) FROM daily_totals))
+            UNION SELECT date FROM alerts
+            """
         if days == 0 {
             guard let newest = try db.scalar("SELECT max(day) FROM (\(judged))")?.string, let date = CivilDate(newest) else {
                 return nil

@@ -20,6 +20,30 @@ public struct DestinationSources: Sendable {
 /// Turns `DestinationSources` into destinations. A bad entry (refused URL, unreadable file, duplicate name)
 /// becomes a `DestinationProblem` naming where it came from — never quoting the URL — and the others still go.
 public enum DestinationList {
+    /// Destinations from two places (the config file first, then the command line) as one list: the same name
+    /// given twice is one destination if it is the same URL and kind, and a problem otherwise — two URLs under
+    /// one name would make the stored fingerprint flip on every run and post the same alerts twice.
+    public static func combine(
+        _ first: (destinations: [Destination], problems: [DestinationProblem]),
+        _ second: (destinations: [Destination], problems: [DestinationProblem])
+    ) -> (destinations: [Destination], problems: [DestinationProblem]) {
+        var destinations = first.destinations
+        var problems = first.problems + second.problems
+        for destination in second.destinations {
+            guard let name = destination.configuredName,
+                  let clash = destinations.first(where: { $0.configuredName == name }) else {
+                destinations.append(destination)
+                continue
+            }
+            if clash.url != destination.url || clash.kind != destination.kind {
+                problems.append(DestinationProblem(
+                    kind: destination.kind, name: name, origin: destination.origin,
+                    reason: "the name is already used by \(clash.origin); give each destination its own name"))
+            }
+        }
+        return (destinations, problems)
+    }
+
     public static func load(_ sources: DestinationSources) -> (destinations: [Destination], problems: [DestinationProblem]) {
         var entries: [(kind: DestinationKind, text: String, origin: String)] = []
         var problems: [DestinationProblem] = []

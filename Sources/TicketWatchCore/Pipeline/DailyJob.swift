@@ -76,7 +76,7 @@ public struct DailyJob {
         summary.waiting = listing.waiting
         summary.counts.filesSkipped = listing.waiting.count
         let ingestor = Ingestor(warehouse: warehouse, options: settings.ingest, logger: logger)
-        let seen = InboxSeen(db: warehouse.db)
+        let seen = InboxSeen(db: warehouse.db, logger: logger)
         for path in listing.ready {
             do {
                 if try seen.isUnchangedAndLoaded(path) {

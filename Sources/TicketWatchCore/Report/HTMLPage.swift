@@ -61,7 +61,7 @@ struct HTMLPage {
         } else {
             html += "<h3>Newest alerts</h3><ol class=\"newest\">"
             for alert in newest {
-                html += "<li><span class=\"date\">\(alert.date)</span> \(link(alert, c, HTMLText.escape(describe(alert))))"
+                html += "<li><span class=\"date\">\(HTMLText.escape(alert.date))</span> \(link(alert, c, HTMLText.escape(describe(alert))))"
                 html += "<div class=\"reason\">\(HTMLText.escape(reason(alert)))</div></li>"
             }
             html += "</ol>"
@@ -97,13 +97,13 @@ struct HTMLPage {
         html += "<div class=\"table-wrap\"><table><thead><tr><th>signal</th><th>level</th><th>value</th><th>expected</th>"
             + "<th>z</th><th>detector</th><th>id</th></tr></thead>"
         for day in byDay.keys.sorted(by: >) {
-            html += "<tbody><tr class=\"day\"><th colspan=\"7\">\(day)</th></tr>"
+            html += "<tbody><tr class=\"day\"><th colspan=\"7\">\(HTMLText.escape(day))</th></tr>"
             for alert in byDay[day]!.sorted(by: { ($0.signal, $0.level) < ($1.signal, $1.level) }) {
                 html += "<tr><td>\(HTMLText.escape(alert.signal))</td><td>\(link(alert, c, HTMLText.escape(alert.level)))</td>"
                 html += "<td class=\"num\">\(number(alert.value, alert))</td>"
                 html += "<td class=\"num\">\(alert.baselineMean.map { number($0, alert) } ?? "")</td>"
                 html += "<td class=\"num\">\(String(format: "%.2f", alert.z))</td><td>\(HTMLText.escape(alert.detector))</td>"
-                html += "<td><code>\(alert.id)</code></td></tr>"
+                html += "<td><code>\(HTMLText.escape(alert.id))</code></td></tr>"
             }
             html += "</tbody>"
         }

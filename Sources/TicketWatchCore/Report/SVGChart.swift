@@ -24,7 +24,7 @@ struct SVGChart {
 
         var svg = """
             <svg class="chart" viewBox="0 0 \(Int(SVGChart.width)) \(Int(SVGChart.height))" width="100%" role="img" \
-            aria-labelledby="\(series.anchor)-title" data-level="\(HTMLText.escape(series.level))" data-signal="\(series.signal)">
+            aria-labelledby="\(series.anchor)-title" data-level="\(HTMLText.escape(series.level))" data-signal="\(HTMLText.escape(series.signal))">
             <title id="\(series.anchor)-title">\(HTMLText.escape(series.title))</title>
 
             """
@@ -60,8 +60,8 @@ struct SVGChart {
             let value = series.values[i] ?? alert.value
             svg += """
                 <circle class="alert-marker" cx="\(fmt(x(i)))" cy="\(fmt(y(min(value, yMax))))" r="5.5" \
-                data-date="\(alert.date)" data-signal="\(HTMLText.escape(alert.signal))" data-detector="\(HTMLText.escape(alert.detector))" \
-                data-alert-id="\(alert.id)"><title>\(alert.date) · \(HTMLText.escape(alert.signal)) · \(valueLabel(alert.value)) (z \(String(format: "%.2f", alert.z)), \(HTMLText.escape(alert.detector)))</title></circle>
+                data-date="\(HTMLText.escape(alert.date))" data-signal="\(HTMLText.escape(alert.signal))" data-detector="\(HTMLText.escape(alert.detector))" \
+                data-alert-id="\(HTMLText.escape(alert.id))"><title>\(HTMLText.escape(alert.date)) · \(HTMLText.escape(alert.signal)) · \(valueLabel(alert.value)) (z \(String(format: "%.2f", alert.z)), \(HTMLText.escape(alert.detector)))</title></circle>
 
                 """
         }

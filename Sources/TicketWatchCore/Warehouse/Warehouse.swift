@@ -46,8 +46,9 @@ public final class Warehouse {
     let logger: Logger
 
     /// Opens the warehouse at `path`, creating it when missing and migrating it to `schemaVersion`.
-    /// `timeZone` is used when the warehouse is created; for an existing one it must match what is stored.
-    public init(path: String, timeZone requestedZone: String? = nil, logger: Logger) throws {
+    /// `timeZone` (an explicit `--timezone`) is used when the warehouse is created, and for an existing one it
+    /// must match what is stored. `defaultTimeZone` (the config file's) only applies to a new warehouse.
+    public init(path: String, timeZone requestedZone: String? = nil, defaultTimeZone: String? = nil, logger: Logger) throws {
         self.path = path
         self.logger = logger
         let db = try Database(path: path)
@@ -60,13 +61,13 @@ public final class Warehouse {
         }
         try db.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
         try Migrations.migrate(db, path: path, to: Warehouse.schemaVersion, logger: logger)
-        self.timeZone = try Warehouse.settleTimeZone(db, path: path, requested: requestedZone)
+        self.timeZone = try Warehouse.settleTimeZone(db, path: path, requested: requestedZone, fallback: defaultTimeZone)
     }
 
     /// Stores the zone on first use; afterwards a different `--timezone` is an error, not a silent shift.
-    private static func settleTimeZone(_ db: Database, path: String, requested: String?) throws -> TimeZone {
-        if let requested, TimeZone(identifier: requested) == nil {
-            throw WarehouseError.unknownTimeZone(requested)
+    private static func settleTimeZone(_ db: Database, path: String, requested: String?, fallback: String?) throws -> TimeZone {
+        for name in [requested, fallback].compactMap({ $0 }) where TimeZone(identifier: name) == nil {
+            throw WarehouseError.unknownTimeZone(name)
         }
         let stored = try db.scalar("SELECT value FROM settings WHERE key = 'timezone'")?.string
         if let stored {
@@ -76,7 +77,7 @@ public final class Warehouse {
             guard let zone = TimeZone(identifier: stored) else { throw WarehouseError.unknownTimeZone(stored) }
             return zone
         }
-        let name = requested ?? "UTC"
+        let name = requested ?? fallback ?? "UTC"
         try db.run("INSERT OR IGNORE INTO settings(key, value) VALUES ('timezone', ?)", [.text(name)])
         // A concurrent first run may have stored its zone first; the stored one wins.
         let winner = try db.scalar("SELECT value FROM settings WHERE key = 'timezone'")?.string ?? name

@@ -29,73 +29,14 @@ struct NotifyCommand: ParsableCommand {
 
     @OptionGroup var warehouse: WarehouseOptions
 
-    @Option(name: .customLong("slack"), help: ArgumentHelp(
-        "A Slack incoming-webhook URL, optionally named. Repeatable.", valueName: "[name=]url"))
-    var slack: [String] = []
-
-    @Option(name: .customLong("webhook"), help: ArgumentHelp(
-        "A generic webhook URL (JSON body with an alerts array), optionally named. Repeatable.", valueName: "[name=]url"))
-    var webhook: [String] = []
-
-    @Option(name: .customLong("slack-file"), help: ArgumentHelp(
-        "A file with one [name=]url per line for Slack. Repeatable.", valueName: "file"))
-    var slackFile: [String] = []
-
-    @Option(name: .customLong("webhook-file"), help: ArgumentHelp(
-        "A file with one [name=]url per line for generic webhooks. Repeatable.", valueName: "file"))
-    var webhookFile: [String] = []
-
-    @Option(name: .customLong("webhook-secret-file"), help: ArgumentHelp(
-        "A Standard Webhooks signing secret (whsec_…) for webhook NAME, or for every webhook without its own.",
-        discussion: "Adds webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>.",
-        valueName: "[name=]file"))
-    var webhookSecretFile: [String] = []
+    @OptionGroup(title: "Destinations and delivery")
+    var delivery: DeliveryOptions
 
     @Option(help: ArgumentHelp("Only this detector's alerts (default: all detectors').", valueName: "name"))
     var detector: String?
 
-    @Option(help: ArgumentHelp(
-        "History a new destination gets: the alerts of the newest DAYS judged days, or all (config: notify.backfill; default 7).",
-        discussion: "Given for a known destination, it widens that destination's window: skipped alerts in it are sent.",
-        valueName: "days|all"))
-    var backfill: String?
-
-    @Flag(help: "Send again the alerts destinations refused for good (after fixing the destination).")
-    var retryFailed = false
-
-    @Option(help: ArgumentHelp("Seconds one request may take (config: notify.timeout; default 10).", valueName: "seconds"))
-    var timeout: Double?
-
-    @Option(name: .customLong("retry-for"), help: ArgumentHelp(
-        "Seconds to keep retrying one destination, in all; later attempts wait for the next run (config: notify.retry_for; default 60).",
-        valueName: "seconds"))
-    var retryFor: Double?
-
     @Flag(help: "Print the payloads that would be posted; send nothing and record no delivery.")
     var dryRun = false
-
-    func validate() throws {
-        // Messages here never repeat a URL: it is a credential.
-        if let timeout, !(timeout > 0 && timeout <= 600) {
-            throw ValidationError("--timeout must be more than 0 and at most 600 seconds")
-        }
-        if let retryFor, !(retryFor >= 0 && retryFor <= 3600) {
-            throw ValidationError("--retry-for must be between 0 and 3600 seconds")
-        }
-        if let backfill, Backfill(argument: backfill) == nil {
-            throw ValidationError("--backfill \(backfill): expected a number of days (0 or more) or 'all'")
-        }
-    }
-
-    var sources: DestinationSources {
-        var sources = DestinationSources()
-        sources.slackURLs = slack
-        sources.webhookURLs = webhook
-        sources.slackFiles = slackFile
-        sources.webhookFiles = webhookFile
-        sources.webhookSecretFiles = webhookSecretFile
-        return sources
-    }
 
     func run() throws {
         try reportingErrors {
@@ -103,36 +44,18 @@ struct NotifyCommand: ParsableCommand {
             try CurlGlobal.initialize()
             let logger = warehouse.makeLogger()
             let config = try warehouse.loadConfig()
-            let fromConfig = ConfiguredDestinations.resolve(config.destinations)
-            let fromOptions = DestinationList.load(sources)
-            let destinations = fromConfig.destinations + fromOptions.destinations
-            let problems = fromConfig.problems + fromOptions.problems
+            var (destinations, problems, options) = try delivery.resolve(config: config)
             guard !destinations.isEmpty || !problems.isEmpty else {
                 throw ValidationError("no destination: give --slack-file FILE or --webhook-file FILE (or --slack URL, "
                                       + "--webhook URL), or [[destinations]] in the config file")
-            }
-            var backfillValue = Backfill.default
-            if let text = backfill ?? config.notify.backfill {
-                guard let value = Backfill(argument: text) else {
-                    throw ValidationError("notify.backfill in \(config.file ?? "the config file"): expected a number of days or 'all'")
-                }
-                backfillValue = value
             }
             // Said first: a refused URL is a configuration mistake, the rest of the run does not change it.
             for problem in problems {
                 printError("\(problem)")
             }
             let store = try warehouse.open(logger: logger)
-
-            var options = NotifyOptions()
             options.dryRun = dryRun
-            options.backfill = backfillValue
-            // Only an explicit --backfill widens a known destination's window, not the standing config value.
-            options.widenBackfill = backfill != nil
-            options.retryFailed = retryFailed
             options.detector = detector
-            options.timeout = timeout ?? config.notify.timeout ?? 10
-            options.retry.retryFor = retryFor ?? config.notify.retryFor ?? 60
             let report = try Notifier(warehouse: store, options: options, logger: logger).run(destinations, problems: problems)
 
             for problem in report.problems.dropFirst(problems.count) {

@@ -35,27 +35,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("default or seed (config: detect.detector; default: default).", valueName: "name"))
     var detector: String?
 
-    @Option(name: .customLong("slack-file"), help: ArgumentHelp(
-        "A file with one [name=]url per line for Slack, in addition to the config's destinations. Repeatable.", valueName: "file"))
-    var slackFile: [String] = []
-
-    @Option(name: .customLong("webhook-file"), help: ArgumentHelp(
-        "A file with one [name=]url per line for generic webhooks. Repeatable.", valueName: "file"))
-    var webhookFile: [String] = []
-
-    @Option(name: .customLong("webhook-secret-file"), help: ArgumentHelp(
-        "A signing secret for webhook NAME, or for every webhook without its own.", valueName: "[name=]file"))
-    var webhookSecretFile: [String] = []
-
-    @Option(help: ArgumentHelp("History a new destination gets (config: notify.backfill; default 7).", valueName: "days|all"))
-    var backfill: String?
-
-    @Option(help: ArgumentHelp("Seconds one request may take (config: notify.timeout; default 10).", valueName: "seconds"))
-    var timeout: Double?
-
-    @Option(name: .customLong("retry-for"), help: ArgumentHelp(
-        "Seconds to keep retrying one destination (config: notify.retry_for; default 60).", valueName: "seconds"))
-    var retryFor: Double?
+    @OptionGroup(title: "Destinations and delivery (in addition to the config file's [[destinations]])")
+    var delivery: DeliveryOptions
 
     @Option(help: ArgumentHelp("The warehouse's time zone when it is created (config: timezone; default UTC).", valueName: "zone"))
     var timezone: String?
@@ -71,9 +52,6 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         if let detector, ![DefaultDetector.name, SeedDetector.name].contains(detector) {
             throw ValidationError("--detector \(detector): expected default or seed")
-        }
-        if let backfill, Backfill(argument: backfill) == nil {
-            throw ValidationError("--backfill \(backfill): expected a number of days (0 or more) or 'all'")
         }
         if let settleSeconds, settleSeconds < 0 { throw ValidationError("--settle-seconds cannot be negative") }
         if let today, CivilDate(today) == nil { throw ValidationError("--today \(today): expected a date as YYYY-MM-DD") }
@@ -110,23 +88,7 @@ struct RunCommand: ParsableCommand {
             if let high = config.highPriorities { settings.defaultDetector.highPriorities = high }
             try DetectorParameters.apply(config.detectorParameters["default"] ?? [:], to: &settings.defaultDetector, file: file)
 
-            if let text = backfill ?? config.notify.backfill {
-                guard let value = Backfill(argument: text) else {
-                    throw ConfigError(file: file, key: "notify.backfill", problem: "expected a number of days or \"all\"")
-                }
-                settings.notify.backfill = value
-            }
-            settings.notify.timeout = timeout ?? config.notify.timeout ?? 10
-            settings.notify.retry.retryFor = retryFor ?? config.notify.retryFor ?? 60
-
-            var sources = DestinationSources()
-            sources.slackFiles = slackFile
-            sources.webhookFiles = webhookFile
-            sources.webhookSecretFiles = webhookSecretFile
-            let fromOptions = DestinationList.load(sources)
-            let fromConfig = ConfiguredDestinations.resolve(config.destinations)
-            settings.destinations = fromConfig.destinations + fromOptions.destinations
-            settings.destinationProblems = fromConfig.problems + fromOptions.problems
+            (settings.destinations, settings.destinationProblems, settings.notify) = try delivery.resolve(config: config)
 
             let summary = try DailyJob(warehouse: store, settings: settings, logger: logger).run()
             report(summary)

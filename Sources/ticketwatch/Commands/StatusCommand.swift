@@ -48,9 +48,14 @@ struct StatusCommand: ParsableCommand {
                 print(line)
                 if let error = r[10].string, !error.isEmpty { print("      \(error)") }
             }
-            let last = rows[0][3].string ?? ""
+            var last = rows[0][3].string ?? ""
+            // A run still marked 'running' while nobody holds the job lock was killed; the next run will say so
+            // in job_runs, but monitoring should hear it now.
+            if last == "running", (try? JobLock(warehousePath: store.path)) != nil {
+                last = "interrupted"
+            }
             if last == "failed" || last == "interrupted" {
-                printError("the last run \(last == "failed" ? "failed" : "was interrupted")")
+                printError("the last run \(last == "failed" ? "failed" : "was interrupted (killed, or the machine stopped) and did not finish")")
                 throw ExitCode.failure
             }
         }

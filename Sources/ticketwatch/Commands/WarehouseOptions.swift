@@ -41,6 +41,6 @@ struct WarehouseOptions: ParsableArguments {
     func open(timeZone: String? = nil, logger: Logger) throws -> Warehouse {
         let settings = try loadConfig()
         return try Warehouse(path: WarehouseLocation.resolve(db, configured: settings.db),
-                             timeZone: timeZone ?? settings.timezone, logger: logger)
+                             timeZone: timeZone, defaultTimeZone: settings.timezone, logger: logger)
     }
 }
