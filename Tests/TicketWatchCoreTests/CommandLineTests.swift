@@ -128,6 +128,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("2025-03-19  queue_volume   queue:IT Support"))
         #expect(result.stdout.contains("sqlite3 "))
+        #expect(FileManager.default.fileExists(atPath: dir + "/report/index.html"))
         // Run twice: the same result, from a fresh warehouse.
         let again = try Binary.run(["demo", "--dir", dir])
         #expect(again.stdout == result.stdout)

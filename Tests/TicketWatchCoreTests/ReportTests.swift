@@ -60,6 +60,24 @@ import Testing
         #expect(html.contains("href=\"#plot-total\""))
     }
 
+    @Test func eachHighRateMarkerSitsOnThePlotOfTheSetItMeasured() throws {
+        let warehouse = try makeWarehouse()
+        let csv = FileManager.default.temporaryDirectory.appendingPathComponent("tw-demo-\(UUID().uuidString).csv").path
+        try DemoDataGenerator().writeCSV(to: csv)
+        _ = try warehouse.ingest([csv])
+        try Aggregator(warehouse: warehouse, logger: quietLogger).run()
+        try DefaultDetector().run(in: warehouse.db, now: "2026-01-01T00:00:00Z")
+        try AlertStore(db: warehouse.db).replace(detector: SeedDetector.name, with: try SeedDetector().detect(in: warehouse.db), now: "2026-01-01T00:00:00Z")
+        let (html, _) = try writeReport(warehouse)
+        let charts = html.components(separatedBy: "<svg class=\"chart\"").dropFirst()
+        func chart(titled title: String) -> String? { charts.first { $0.contains(">\(title)</title>") } }
+        let notebook = try #require(chart(titled: "Share of high-priority tickets (priority high)"))
+        let configured = try #require(chart(titled: "Share of high-priority tickets (priority high or urgent)"))
+        #expect(notebook.contains("data-detector=\"seed\"") && !notebook.contains("data-detector=\"default\""))
+        #expect(configured.contains("data-detector=\"default\"") && !configured.contains("data-detector=\"seed\""))
+        #expect(markers(in: html).count == (try AlertStore(db: warehouse.db).list().count))
+    }
+
     @Test func periodOptionsLimitPlotsAndMarkers() throws {
         let warehouse = try fixtureWarehouse()
         let (html, dir) = try writeReport(warehouse, ReportOptions(since: CivilDate("2025-04-01")))

@@ -53,6 +53,13 @@ struct ReportBuilder {
     private static let globalThreshold = 3.0
     private static let seriesThreshold = 3.5
 
+    /// The high-priority set an alert's details record (`high_set`), if any.
+    static func highSet(of alert: Alert) -> [String]? {
+        guard let details = alert.details, let data = details.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object["high_set"] as? [String]
+    }
+
     func build() throws -> ReportContent? {
         let totals = try db.query("SELECT day, tickets_total, tickets_high FROM daily_totals ORDER BY day")
         guard let firstText = totals.first?[0].string, let lastText = totals.last?[0].string,
@@ -91,15 +98,37 @@ struct ReportBuilder {
                 alerts: periodAlerts.filter(matching), anchor: anchor)
         }
 
+        // high_rate has two definitions: the notebook's (priority exactly "high") and the default detector's
+        // configurable set (recorded in each alert's details). Each gets its own plot, so a marker always sits on
+        // the line that its alert measured.
         let isRate: (Alert) -> Bool = { $0.level == "global" && $0.signal == "high_rate" }
-        let global = [
+        let notebookSet = ["high"]
+        let setOf: (Alert) -> [String] = { ReportBuilder.highSet(of: $0) ?? notebookSet }
+        var global = [
             series(level: "global", signal: "tickets_total", title: "Daily ticket volume (all queues)", unit: .count,
                    values: total, threshold: ReportBuilder.globalThreshold, anchor: "plot-total") {
                 $0.level == "global" && !isRate($0)
             },
             series(level: "global", signal: "high_rate", title: "Share of high-priority tickets (priority high)",
-                   unit: .rate, values: rate, threshold: ReportBuilder.globalThreshold, anchor: "plot-high-rate", matching: isRate),
+                   unit: .rate, values: rate, threshold: ReportBuilder.globalThreshold, anchor: "plot-high-rate") {
+                isRate($0) && setOf($0) == notebookSet
+            },
         ]
+        let otherSets = Set(periodAlerts.filter(isRate).map(setOf)).subtracting([notebookSet]).sorted { $0.joined() < $1.joined() }
+        for (offset, set) in otherSets.enumerated() {
+            var inSet = [Double](repeating: 0, count: calendar.count)
+            let rows = try db.query("""
+                SELECT day, sum(tickets) FROM daily_priorities
+                WHERE priority IN (\(set.map { _ in "?" }.joined(separator: ", "))) GROUP BY day
+                """, set.map { .text($0) })
+            for row in rows { if let i = index[row[0].string ?? ""] { inSet[i] = row[1].double ?? 0 } }
+            let values: [Double?] = calendar.indices.map { hasTickets[$0] ? inSet[$0] / total[$0]! : nil }
+            global.append(series(
+                level: "global", signal: "high_rate", title: "Share of high-priority tickets (priority \(set.joined(separator: " or ")))",
+                unit: .rate, values: values, threshold: ReportBuilder.globalThreshold, anchor: "plot-high-rate-\(offset + 2)") {
+                isRate($0) && setOf($0) == set
+            })
+        }
 
         // Queues and tags: every one that alerted, busiest first, then the busiest that did not.
         var budget = options.maxSeriesPlots

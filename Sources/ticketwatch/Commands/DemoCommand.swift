@@ -8,8 +8,9 @@ struct DemoCommand: ParsableCommand {
         abstract: "Run the whole pipeline on built-in sample data, with no set-up.",
         discussion: """
         Generates four months of sample tickets (seeded: the same every time) with one incident, a login \
-        outage on 2025-03-19, then ingests, aggregates and detects into a fresh warehouse in --dir, prints \
-        the alerts, and shows how to query them with sqlite3.
+        outage on 2025-03-19, then ingests, aggregates and detects (default and seed detectors) into a fresh \
+        warehouse in --dir, prints the alerts, writes the report page to --dir/report/index.html, and shows how \
+        to query the warehouse with sqlite3.
         """)
 
     @Option(help: ArgumentHelp("Where the sample tickets and the demo warehouse go.", valueName: "dir"))
@@ -40,13 +41,17 @@ struct DemoCommand: ParsableCommand {
 
             let outcome = try DefaultDetector().run(in: store.db, now: Clock.nowUTC())
             let incidents = Set(outcome.alerts.compactMap(\.incident)).count
-            print("4. detect (default): \(outcome.alerts.count) alerts in \(incidents) incidents\n")
+            print("4. detect (default): \(outcome.alerts.count) alerts in \(incidents) incident\(incidents == 1 ? "" : "s")\n")
             print(AlertFormatter.table(outcome.alerts), terminator: "")
 
             let alerts = try SeedDetector().detect(in: store.db)
             try AlertStore(db: store.db).replace(detector: SeedDetector.name, with: alerts, now: Clock.nowUTC())
             print("\n5. detect (seed, the notebook's detector, for comparison): \(alerts.count) alerts\n")
             print(AlertFormatter.table(alerts), terminator: "")
+
+            let reportDir = (dir as NSString).appendingPathComponent("report")
+            let page = try ReportWriter(warehouse: store, options: ReportOptions(), logger: logger).write(to: reportDir)
+            print("\n6. report: \(page.pagePath) (open it in a browser) and \(page.csvPath)")
 
             let quoted = shellQuoted(dbPath)
             print("""
