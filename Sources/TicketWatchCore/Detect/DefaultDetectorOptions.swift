@@ -36,8 +36,8 @@ public struct DefaultDetectorOptions: Sendable, Equatable {
     public var incidentGapDays: Int
 
     public init(
-        falseDiscoveryRate: Double = 0.004, globalWeight: Double = 1, seasonWindow: Int = 112,
-        levelWindow: Int = 28, shareWindow: Int = 56, minHistory: Int = 14, minSupport: Int = 3,
+        falseDiscoveryRate: Double = 0.005, globalWeight: Double = 1, seasonWindow: Int = 112,
+        levelWindow: Int = 28, shareWindow: Int = 112, minHistory: Int = 14, minSupport: Int = 3,
         minCount: Int = 5, newTermMaxHistory: Int = 2, newTermMinCount: Int = 5,
         highPriorities: [String] = ["high", "urgent"], gapProbability: Double = 0.001, growth: Double = 0.25,
         incidentGapDays: Int = 1
