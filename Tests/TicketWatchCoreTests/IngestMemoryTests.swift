@@ -3,7 +3,7 @@ import Testing
 @testable import TicketWatchCore
 
 /// Streaming: the loader's memory must not grow with the file. Measured on the real binary, under GNU time.
-/// (The 1-million-ticket figure is measured by scripts/bench-ingest.sh.)
+/// (The 1-million-ticket figure is measured by scripts/benchmark.sh.)
 @Suite struct IngestMemoryTests {
     private func export(rows: Int) throws -> String {
         var text = "ticket_id,created_at,queue,priority,tags,subject\n"

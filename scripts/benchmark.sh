@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# TicketWatch's benchmark against its baselines, in one run (the performance issue's list):
+#   (a) ingest + aggregate + detect --detector seed, fresh warehouse
+#   (b) the notebook in pandas on the same file (shared/tools/seed_oracle.py)
+#   (c) sqlite3's own `.import` of the same file
+#   (d) the default detector's detect on the loaded year
+#   (e) the next morning's `run` (one new day's file) on the year-long warehouse
+# each twice (best time, highest peak memory), on a year of generated tickets (gen_tickets.py seed 7, 365 days,
+# 2,600 a day, --no-text; generated once). Prints the ratios and writes them to WORKDIR/benchmark.txt.
+#
+# usage: scripts/benchmark.sh [WORKDIR]     (default /tmp/ticketwatch-bench; needs pandas and GNU time)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shared=${SHARED:-../shared}
+work=${1:-/tmp/ticketwatch-bench}
+mkdir -p "$work"
+csv="$work/year.csv"
+[ -s "$csv" ] || python3 "$shared/tools/gen_tickets.py" "$shared/data/ticket_pool_en.csv" "$csv" "$work/year.labels.json" \
+    --seed 7 --days 365 --per-day 2600 --no-text
+[ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
+python3 -c 'import pandas' 2>/dev/null || { echo "needs pandas: pip install pandas" >&2; exit 2; }
+swift build -c release >/dev/null
+bin=$PWD/.build/release/ticketwatch
+db="$work/bench.db"
+
+# The last day's tickets become the next morning's file for (e); the rest is the history.
+last=$(tail -n 1 "$csv" | cut -d, -f2 | cut -c1-10)
+next=$(python3 -c "import datetime,sys; print(datetime.date.fromisoformat(sys.argv[1]) + datetime.timedelta(days=1))" "$last")
+inbox="$work/inbox"
+
+measure() {  # label, command...: appends "label seconds peak_kib" to the results
+    local label=$1; shift
+    echo "$label $(/usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -n 1)" >> "$work/results.txt"
+}
+a_pipeline() { rm -f "$db"*; "$bin" ingest --db "$db" "$csv" && "$bin" aggregate --db "$db" && "$bin" detect --db "$db" --detector seed; }
+e_setup() {
+    rm -rf "$inbox" "$work"/daily.db*; mkdir -p "$inbox"
+    grep -v ",$last" "$csv" > "$inbox/history.csv"
+    "$bin" run --db "$work/daily.db" --inbox "$inbox" --settle-seconds 0 --today "$last" >/dev/null
+    { head -n 1 "$csv"; grep ",$last" "$csv"; } > "$inbox/day-$last.csv"
+}
+export -f a_pipeline; export bin db csv
+
+: > "$work/results.txt"
+for round in 1 2; do
+    measure a bash -c a_pipeline
+    measure b python3 "$shared/tools/seed_oracle.py" "$csv" "$work/oracle_alerts.csv"
+    rm -f "$work/import.db"
+    measure c sqlite3 "$work/import.db" -cmd '.mode csv' ".import $csv tickets"
+    # (d) judges the whole year from a clean slate each round.
+    sqlite3 "$db" "DELETE FROM alerts WHERE detector = 'default'; DELETE FROM detector_days; DELETE FROM detector_findings;"
+    measure d "$bin" detect --db "$db" --detector default
+    e_setup
+    measure e "$bin" run --db "$work/daily.db" --inbox "$inbox" --settle-seconds 0 --today "$next"
+done
+
+python3 - "$work/results.txt" "$(($(wc -l < "$csv") - 1))" <<'PY' | tee "$work/benchmark.txt"
+import sys
+best, peak = {}, {}
+for line in open(sys.argv[1]):
+    label, seconds, kib = line.split()
+    best[label] = min(best.get(label, 1e9), float(seconds))
+    peak[label] = max(peak.get(label, 0), int(kib))
+names = {"a": "ingest + aggregate + detect (seed)", "b": "notebook in pandas", "c": "sqlite3 .import",
+         "d": "detect (default detector)", "e": "next morning's run (one day)"}
+print(f"tickets: {sys.argv[2]}")
+for k in "abcde":
+    print(f"({k}) {names[k]:<38} {best[k]:7.2f} s   peak {peak[k] / 1024:7.1f} MiB")
+print(f"(a)/(b) = {best['a'] / best['b']:.2f}   (goal <= 0.3)")
+print(f"(a)/(c) = {best['a'] / best['c']:.2f}   (goal <= 2.0)")
+print(f"(e)/(a) = {best['e'] / best['a']:.3f}  (goal <= 0.1)")
+print(f"peak memory of (a) = {peak['a'] / 1024:.1f} MiB   (goal <= 128)")
+PY
