@@ -43,25 +43,8 @@ struct JSONObject {
         return String(format: "%.6g", value)
     }
 
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// The notifier's JSON string escaping, so stored details and webhook bodies quote names alike.
+    static func quote(_ text: String) -> String { JSONValue.string(text).serialized() }
 
     static func array(_ items: [String]) -> String { "[" + items.map(quote).joined(separator: ",") + "]" }
 }
