@@ -21,35 +21,8 @@ public struct AlertStore {
         -> (inserted: Int, updated: Int, unchanged: Int, withdrawn: Int)
     {
         try db.writeTransaction {
-            let lookup = try db.prepare("""
-                SELECT 1 FROM alerts WHERE detector = ? AND date = ? AND signal = ? AND level = ?
-                """)
-            // The WHERE clause makes an unchanged alert a no-op, so first_seen_at and updated_at stay put.
-            let upsert = try db.prepare(AlertStore.upsertSQL)
-
-            var inserted = 0, updated = 0, unchanged = 0
-            var current = Set<String>()
-            for alert in alerts {
-                let key: [SQLValue] = [.text(alert.detector), .text(alert.date), .text(alert.signal), .text(alert.level)]
-                if alert.detector == detector { current.insert(alert.id) }
-                try lookup.bind(key)
-                let existed = try lookup.step()
-                lookup.reset()
-                try upsert.run([
-                    .text(alert.id), .text(alert.detector), .text(alert.date), .text(alert.signal),
-                    .text(alert.level), .real(alert.value), .real(alert.z), .real(alert.threshold),
-                    alert.baselineMean.map { .real($0) } ?? .null, alert.baselineStd.map { .real($0) } ?? .null,
-                    SQLValue(alert.incident), SQLValue(alert.details), .text(now),
-                ])
-                // The upsert's own WHERE decides what changed; counting from it keeps one definition.
-                if !existed {
-                    inserted += 1
-                } else if db.changes > 0 {
-                    updated += 1
-                } else {
-                    unchanged += 1
-                }
-            }
+            let stored = try upsertEach(alerts, now: now)
+            let current = Set(alerts.filter { $0.detector == detector }.map(\.id))
 
             var withdrawn = 0
             let live = try db.query("SELECT id FROM alerts WHERE detector = ? AND withdrawn_at IS NULL",
@@ -60,24 +33,17 @@ public struct AlertStore {
                 try withdraw.run([.text(now), .text(id)])
                 withdrawn += 1
             }
-            return (inserted, updated, unchanged, withdrawn)
+            return (stored.inserted, stored.updated, stored.unchanged, withdrawn)
         }
     }
 
-    /// Stores `detector`'s alerts for the days `days` only, for a detector that judges each day once (the
-    /// default detector): alerts are inserted or updated as by `replace`; live alerts of `detector` on those days
-    /// that are not in `alerts` are withdrawn; every other day is left as it is. Runs in the caller's write
-    /// transaction (`Database.writeTransaction`), so the alerts commit together with the detector's state.
-    @discardableResult
-    func upsertWithinTransaction(detector: String, days: [String], alerts: [Alert], now: String) throws
-        -> (inserted: Int, updated: Int, unchanged: Int, withdrawn: Int)
-    {
+    /// Inserts or updates each alert; counts what the upsert did. The upsert's own WHERE clause makes an
+    /// unchanged alert a no-op (first_seen_at and updated_at stay put), and counting from it keeps one definition.
+    private func upsertEach(_ alerts: [Alert], now: String) throws -> (inserted: Int, updated: Int, unchanged: Int) {
         let lookup = try db.prepare("SELECT 1 FROM alerts WHERE detector = ? AND date = ? AND signal = ? AND level = ?")
         let upsert = try db.prepare(AlertStore.upsertSQL)
         var inserted = 0, updated = 0, unchanged = 0
-        var current = Set<String>()
         for alert in alerts {
-            current.insert(alert.id)
             try lookup.bind([.text(alert.detector), .text(alert.date), .text(alert.signal), .text(alert.level)])
             let existed = try lookup.step()
             lookup.reset()
@@ -89,6 +55,19 @@ public struct AlertStore {
             ])
             if !existed { inserted += 1 } else if db.changes > 0 { updated += 1 } else { unchanged += 1 }
         }
+        return (inserted, updated, unchanged)
+    }
+
+    /// Stores `detector`'s alerts for the days `days` only, for a detector that judges each day once (the
+    /// default detector): alerts are inserted or updated as by `replace`; live alerts of `detector` on those days
+    /// that are not in `alerts` are withdrawn; every other day is left as it is. Runs in the caller's write
+    /// transaction (`Database.writeTransaction`), so the alerts commit together with the detector's state.
+    @discardableResult
+    func upsertWithinTransaction(detector: String, days: [String], alerts: [Alert], now: String) throws
+        -> (inserted: Int, updated: Int, unchanged: Int, withdrawn: Int)
+    {
+        let stored = try upsertEach(alerts, now: now)
+        let current = Set(alerts.map(\.id))
         var withdrawn = 0
         let live = try db.prepare("SELECT id FROM alerts WHERE detector = ? AND date = ? AND withdrawn_at IS NULL")
         let withdraw = try db.prepare("UPDATE alerts SET withdrawn_at = ? WHERE id = ?")
@@ -104,7 +83,7 @@ public struct AlertStore {
                 withdrawn += 1
             }
         }
-        return (inserted, updated, unchanged, withdrawn)
+        return (stored.inserted, stored.updated, stored.unchanged, withdrawn)
     }
 
     /// `upsertWithinTransaction` in a write transaction of its own.
