@@ -39,24 +39,19 @@ CREATE TABLE IF NOT EXISTS tickets (
     subject       TEXT,
     content_hash  INTEGER NOT NULL,           -- FNV-1a 64 of the ticket's fields: tells a changed re-export
     file_id       INTEGER NOT NULL REFERENCES ingest_files(id),
-    line          INTEGER NOT NULL            -- physical line where the record starts in that file
+    line          INTEGER NOT NULL,           -- physical line where the record starts in that file
+    -- The ticket's tags in input order, trimmed, as a JSON array ('["Login","VPN"]'); NULL when it has none. A
+    -- tag named twice is there twice (the notebook counts both). One column rather than a row per tag: a year
+    -- names millions of tags, and a row each cost a load as much as all its tickets. Query through ticket_tags.
+    tags          TEXT
 );
 CREATE INDEX IF NOT EXISTS tickets_by_day ON tickets(day);
 
--- One row per tag occurrence: a tag named twice on a ticket is two rows (the notebook counts both). Keyed by the
--- ticket's integer row id, so a load appends to the end of one B-tree (millions of rows a year); people query
--- it through the ticket_tags view below.
-CREATE TABLE IF NOT EXISTS tag_occurrences (
-    ticket     INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
-    position   INTEGER NOT NULL,              -- 0-based order within the ticket's tag list
-    tag        TEXT NOT NULL,                 -- verbatim, trimmed
-    PRIMARY KEY (ticket, position)
-) WITHOUT ROWID;
-
--- PUBLIC. Tags by ticket id: SELECT tag, count(*) FROM ticket_tags GROUP BY tag.
+-- PUBLIC. One row per tag occurrence, by ticket id: SELECT tag, count(*) FROM ticket_tags GROUP BY tag.
+-- position is 0-based within the ticket's tag list; ticket is tickets.id.
 CREATE VIEW IF NOT EXISTS ticket_tags AS
-    SELECT t.ticket_id AS ticket_id, o.position AS position, o.tag AS tag, o.ticket AS ticket
-    FROM tag_occurrences AS o JOIN tickets AS t ON t.id = o.ticket;
+    SELECT t.ticket_id AS ticket_id, j.key AS position, j.value AS tag, t.id AS ticket
+    FROM tickets AS t, json_each(t.tags) AS j;
 
 -- PUBLIC. Every row that could not be loaded, with where it was and why.
 CREATE TABLE IF NOT EXISTS ingest_rejects (
@@ -69,12 +64,13 @@ CREATE TABLE IF NOT EXISTS ingest_rejects (
 );
 CREATE INDEX IF NOT EXISTS ingest_rejects_by_file ON ingest_rejects(file_id);
 
--- Days whose tickets changed since the last `aggregate`: the work list that keeps aggregation incremental.
+-- Days to recount from the stored tickets at the next `aggregate`: tickets changed in place, `aggregate --rebuild`.
 CREATE TABLE IF NOT EXISTS dirty_days (
     day TEXT PRIMARY KEY
 ) WITHOUT ROWID;
 
--- PUBLIC. Daily aggregates, recomputed in SQL for the days that changed.
+-- PUBLIC. Daily aggregates. `ingest` adds each file's new tickets as it loads them; `aggregate` recomputes in SQL
+-- the days whose stored tickets changed in place (dirty_days).
 -- tickets_high counts priority = 'high' exactly (the notebook's definition).
 CREATE TABLE IF NOT EXISTS daily_totals (
     day            TEXT PRIMARY KEY,

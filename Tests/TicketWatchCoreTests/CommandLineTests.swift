@@ -25,7 +25,9 @@ import Testing
         let again = try Binary.run(["ingest", "--db", db, fixture])
         #expect(again.stdout.contains("already loaded") && again.stdout.contains("nothing added"))
 
-        #expect(try Binary.run(["aggregate", "--db", db]).stdout.contains("148 days recomputed"))
+        // ingest added the new tickets to the daily figures; a recount of every day from the tickets agrees.
+        #expect(try Binary.run(["aggregate", "--db", db]).stdout.contains("daily figures are up to date"))
+        #expect(try Binary.run(["aggregate", "--db", db, "--rebuild"]).stdout.contains("148 days recounted"))
         let detect = try Binary.run(["detect", "--db", db, "--detector", "seed"])
         #expect(detect.status == 0)
         #expect(detect.stdout.contains("19 alerts — 19 new"))

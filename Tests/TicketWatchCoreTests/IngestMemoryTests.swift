@@ -17,15 +17,16 @@ import Testing
     }
 
     @Test func peakMemoryStaysFlatAsTheFileGrows() throws {
-        let small = try export(rows: 20_000), large = try export(rows: 160_000)
+        // Both loads outgrow the loader's page cache (Ingestor.cacheKiB): below it, memory grows with the cache.
+        let small = try export(rows: 200_000), large = try export(rows: 400_000)
         let (a, peakA) = try Binary.runMeasuringMemory(["ingest", "--db", TestPaths.temporaryWarehousePath(), small])
         let (b, peakB) = try Binary.runMeasuringMemory(["ingest", "--db", TestPaths.temporaryWarehousePath(), large])
         #expect(a.status == 0 && b.status == 0, "\(a.stderr) \(b.stderr)")
-        #expect(b.stdout.contains("160000 loaded"))
+        #expect(b.stdout.contains("400000 loaded"))
         #expect(peakA > 1024 && peakB > 1024, "GNU time reported \(peakA), \(peakB)")
-        // Eight times the rows (about 17 MB more input) may not cost more than a few MiB more memory.
+        // Twice the rows (about 20 MB more input) may not cost more than a few MiB more memory.
         let growthMiB = Double(peakB - peakA) / 1024
-        #expect(growthMiB < 8, "peak RSS \(peakA) KiB for 20k rows, \(peakB) KiB for 160k")
+        #expect(growthMiB < 8, "peak RSS \(peakA) KiB for 200k rows, \(peakB) KiB for 400k")
         #expect(peakB < 128 * 1024)
     }
 }

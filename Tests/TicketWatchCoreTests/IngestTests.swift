@@ -225,7 +225,7 @@ private func faultyExport() -> Data {
         #expect(try warehouse.db.scalar("PRAGMA integrity_check")?.string == "ok")
     }
 
-    @Test func aggregateRecomputesOnlyTouchedDays() throws {
+    @Test func ingestAddsEachFileToTheDaysItTouchesAndAggregateHasNothingLeft() throws {
         let warehouse = try makeWarehouse()
         let aggregator = Aggregator(warehouse: warehouse, logger: quietLogger)
         _ = try warehouse.ingest([try writeTemporaryFile("d1.csv", """
@@ -234,19 +234,64 @@ private func faultyExport() -> Data {
             2,2025-01-01,,low,y
             3,2025-01-02,A,HIGH,
             """)])
-        #expect(try aggregator.run() == 2)
         let jan1 = try #require(try warehouse.db.query("SELECT tickets_total, tickets_high, high_rate FROM daily_totals WHERE day = '2025-01-01'").first)
         #expect(jan1.values == [.integer(2), .integer(1), .real(0.5)])
         #expect(try warehouse.db.scalar("SELECT tickets FROM daily_queues WHERE day = '2025-01-01' AND queue = 'Unknown'")?.int == 1)
         #expect(try warehouse.db.scalar("SELECT tickets FROM daily_tags WHERE day = '2025-01-01' AND tag = 'x'")?.int == 2)
         #expect(try aggregator.run() == 0)
 
-        // Mark an untouched day's figures: a recomputation would overwrite the mark.
+        // Mark an untouched day's figures: adding to it, or recounting it, would change the mark.
         try warehouse.db.run("UPDATE daily_totals SET tickets_total = 999 WHERE day = '2025-01-01'")
-        _ = try warehouse.ingest([try writeTemporaryFile("d2.csv", "id,created_at,queue,priority\n4,2025-01-02,B,low\n")])
-        #expect(try aggregator.run() == 1)
+        _ = try warehouse.ingest([try writeTemporaryFile("d2.csv", "id,created_at,queue,priority\n4,2025-01-02,B,low\n3,2025-01-02,A,HIGH\n")])
         #expect(try warehouse.db.scalar("SELECT tickets_total FROM daily_totals WHERE day = '2025-01-01'")?.int == 999)
         #expect(try warehouse.db.scalar("SELECT tickets_total FROM daily_totals WHERE day = '2025-01-02'")?.int == 2)
         #expect(try warehouse.db.scalar("SELECT tickets_high FROM daily_totals WHERE day = '2025-01-02'")?.int == 1)
+        #expect(try aggregator.run() == 0)
+        // --rebuild recounts everything from the tickets, repairing the mark.
+        #expect(try aggregator.rebuild() == 2)
+        #expect(try warehouse.db.scalar("SELECT tickets_total FROM daily_totals WHERE day = '2025-01-01'")?.int == 2)
+    }
+
+    /// The counts ingest adds while streaming must equal a recount of the stored tickets in SQL, whatever the
+    /// files hold: repeats within and across files, rejects, tag columns, no queue beside a queue named
+    /// 'Unknown', names that need JSON escaping, several files in one run and in separate runs.
+    @Test func countsAddedWhileLoadingEqualARecountFromTheTickets() throws {
+        let warehouse = try makeWarehouse()
+        let first = try writeTemporaryFile("a.csv", #"""
+            id,created_at,queue,priority,tags
+            1,2025-01-01T10:00:00Z,Unknown,High,"say ""hi"" | back\slash | x"
+            2,2025-01-01T11:00:00Z,,high,x | x |  | y
+            3,2025-01-02T09:00:00Z,Billing, ,y
+            1,2025-01-01T10:00:00Z,Unknown,High,x
+            4,not a date,Billing,low,z
+            5,2025-01-03T00:00:00+05:00,Billing,urgent,
+            """#)
+        let second = try writeTemporaryFile("b.csv", """
+            ticket_id,created_at,queue,priority,tag_1,tag_2
+            6,2025-01-02,Billing,low,y, z\u{00A0}
+            2,2025-01-01T11:00:00Z,,high,x,x
+            7,2025-01-04,Ünïcode,LOW,é,
+            """)
+        let third = try writeTemporaryFile("c.jsonl", """
+            {"id": "8", "created_at": "2025-01-04", "queue": "Billing", "priority": "high", "tags": ["x", "w"]}
+            {"id": "9", "created_at": "2025-01-01", "tags": "x | y"}
+            """)
+        _ = try warehouse.ingest([first, second])
+        _ = try warehouse.ingest([third])
+        func daily() throws -> [String] {
+            try ["daily_totals", "daily_priorities", "daily_queues", "daily_tags"].flatMap { table in
+                try warehouse.db.query("SELECT * FROM \(table) ORDER BY 1, 2").map { "\(table): \($0.values)" }
+            }
+        }
+        let streamed = try daily()
+        try Aggregator(warehouse: warehouse, logger: quietLogger).rebuild()
+        #expect(try daily() == streamed)
+        #expect(streamed.contains("daily_queues: [2025-01-01, Unknown, 3]"))
+        #expect(streamed.contains("daily_tags: [2025-01-01, x, 4]"))
+        #expect(streamed.contains("daily_tags: [2025-01-02, z, 1]"))
+        // The JSON column gives the tags back exactly, through the public view.
+        let tags = try warehouse.db.query("SELECT tag FROM ticket_tags WHERE ticket_id = '1' ORDER BY position")
+            .compactMap { $0[0].string }
+        #expect(tags == [#"say "hi""#, #"back\slash"#, "x"])
     }
 }

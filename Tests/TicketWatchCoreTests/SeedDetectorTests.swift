@@ -27,10 +27,9 @@ final class HandBuiltWarehouse {
             VALUES (?, ?, ?, ?, ?, ?, 0, 1, ?)
             """, [.text(ticketID), .text(day + "T12:00:00Z"), .text(day), SQLValue(queue), .text(priority),
                   .text(priority), .integer(Int64(line))])
-        let rowID = db.lastInsertRowID
-        for (position, tag) in tags.enumerated() {
-            try db.run("INSERT INTO tag_occurrences (ticket, position, tag) VALUES (?, ?, ?)",
-                       [.integer(rowID), .integer(Int64(position)), .text(tag)])
+        if !tags.isEmpty {
+            let json = String(decoding: try JSONEncoder().encode(tags), as: UTF8.self)
+            try db.run("UPDATE tickets SET tags = ? WHERE id = ?", [.text(json), .integer(db.lastInsertRowID)])
         }
     }
 
@@ -190,6 +189,7 @@ private func readCSV(_ url: URL) throws -> [[String]] {
             try w.ticket("T16", day: day(4), queue: nil)
             try w.ticket("T17", day: day(4), queue: nil)
         }
+        try w.aggregate()
         let detector = SeedDetector(options: .init(topQueues: 3, topTags: 4))
         #expect(try detector.topQueues(in: w.db) == ["Unknown", "Beta", "Alpha"])
         #expect(try detector.topTags(in: w.db) == ["z", "y", "x", "w"])

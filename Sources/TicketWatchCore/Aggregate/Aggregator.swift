@@ -1,7 +1,8 @@
 import Logging
 
-/// Computes the daily figures in SQL, for the days whose tickets changed since the last run (`dirty_days`), so
-/// the cost follows the new data and not the history.
+/// Recounts in SQL the days whose stored tickets changed in place (`dirty_days`: a ticket re-exported with other
+/// figures, `--rebuild`). New tickets need no recount: `ingest` adds them to the daily tables as it loads them
+/// (`DailyTally`), which costs almost nothing where a GROUP BY over the history costs seconds a year.
 public struct Aggregator {
     private let db: Database
     private let logger: Logger
@@ -13,20 +14,38 @@ public struct Aggregator {
 
     /// How many days wait to be (re)computed.
     public func pendingDays() throws -> Int {
-        try db.scalar("SELECT count(*) FROM dirty_days")?.int ?? 0
+        try db.scalar(Aggregator.pendingDaysCount)?.int ?? 0
     }
 
-    /// Recomputes every pending day in one transaction; returns how many days were recomputed.
+    /// Brings every pending day up to date in one transaction; returns how many days changed.
     @discardableResult
     public func run() throws -> Int {
         try db.writeTransaction {
-            let days = try db.scalar("SELECT count(*) FROM dirty_days")?.int ?? 0
+            let days = try db.scalar(Aggregator.pendingDaysCount)?.int ?? 0
             guard days > 0 else { return 0 }
             try db.execute(Aggregator.recomputeDirtyDays)
             logger.info("aggregated", metadata: ["days": "\(days)"])
             return days
         }
     }
+
+    /// Recounts every day from the stored tickets, ignoring what was added before: a check and a repair (the
+    /// figures must come out the same as the incremental ones).
+    @discardableResult
+    public func rebuild() throws -> Int {
+        try db.writeTransaction {
+            try db.execute("""
+                INSERT OR IGNORE INTO dirty_days(day) SELECT DISTINCT day FROM tickets;
+                INSERT OR IGNORE INTO dirty_days(day) SELECT day FROM daily_totals;
+                """)
+            let days = try db.scalar(Aggregator.pendingDaysCount)?.int ?? 0
+            try db.execute(Aggregator.recomputeDirtyDays)
+            logger.info("rebuilt aggregates", metadata: ["days": "\(days)"])
+            return days
+        }
+    }
+
+    private static let pendingDaysCount = "SELECT count(*) FROM dirty_days"
 
     /// Deletes then re-inserts each dirty day's rows: a day whose tickets all went away loses its rows too.
     /// tickets_high is the notebook's: priority exactly 'high' (priority is stored lower-cased and trimmed).
@@ -49,9 +68,9 @@ public struct Aggregator {
         FROM tickets WHERE day IN (SELECT day FROM dirty_days) GROUP BY day, coalesce(queue, 'Unknown');
 
         INSERT INTO daily_tags(day, tag, tickets)
-        SELECT t.day, g.tag, count(*)
-        FROM tickets t JOIN tag_occurrences g ON g.ticket = t.id
-        WHERE t.day IN (SELECT day FROM dirty_days) GROUP BY t.day, g.tag;
+        SELECT t.day, j.value, count(*)
+        FROM tickets t, json_each(t.tags) j
+        WHERE t.day IN (SELECT day FROM dirty_days) GROUP BY t.day, j.value;
 
         DELETE FROM dirty_days;
         """

@@ -100,22 +100,44 @@ public struct SeedDetector: Sendable {
 
     /// The N queues with most tickets; ties go to the queue seen first (pandas' `value_counts()` order).
     func topQueues(in db: Database) throws -> [String] {
-        guard options.topQueues > 0 else { return [] }
-        return try db.query("""
-            SELECT COALESCE(queue, 'Unknown') AS name, COUNT(*) AS n, MIN(id) AS first
-            FROM tickets GROUP BY name ORDER BY n DESC, first ASC LIMIT ?
-            """, [.integer(Int64(options.topQueues))]).compactMap { $0[0].string }
+        try topNames(in: db, table: "daily_queues", column: "queue", limit: options.topQueues) { names in
+            "SELECT COALESCE(queue, 'Unknown') AS name, MIN(id) FROM tickets WHERE name IN (\(names)) GROUP BY name"
+        }
     }
 
     /// The N most frequent tags, every occurrence counted; ties go to the tag seen first in ticket order.
     func topTags(in db: Database) throws -> [String] {
-        guard options.topTags > 0 else { return [] }
-        return try db.query("""
-            -- First appearance: ticket order, then place in its tag list (a record is at most 1 MiB, so fewer
-            -- than a million tags).
-            SELECT tag, COUNT(*) AS n, MIN(ticket * 1000000 + position) AS first
-            FROM tag_occurrences GROUP BY tag ORDER BY n DESC, first ASC LIMIT ?
-            """, [.integer(Int64(options.topTags))]).compactMap { $0[0].string }
+        // First appearance: ticket order, then place in its tag list (a record is at most 1 MiB, so fewer than
+        // a million tags).
+        try topNames(in: db, table: "daily_tags", column: "tag", limit: options.topTags) { names in
+            "SELECT tag, MIN(ticket * 1000000 + position) FROM ticket_tags WHERE tag IN (\(names)) GROUP BY tag"
+        }
+    }
+
+    /// The `limit` names with most tickets, counted from the daily table (a GROUP BY over every ticket or tag
+    /// took seconds a year), in that order. Ties are ordered by first appearance, which only the ticket tables
+    /// know: `firstSeen(placeholders)` is the query for the tied names alone, usually none.
+    private func topNames(in db: Database, table: String, column: String, limit: Int,
+                          firstSeen: (_ placeholders: String) -> String) throws -> [String]
+    {
+        guard limit > 0 else { return [] }
+        let counted = try db.query("SELECT \(column), sum(tickets) AS n FROM \(table) GROUP BY \(column) ORDER BY n DESC")
+            .compactMap { row in row[0].string.flatMap { name in row[1].int.map { (name: name, n: $0) } } }
+        guard let cut = counted.prefix(limit).last?.n else { return [] }
+        let candidates = counted.filter { $0.n >= cut }
+        var namesPerCount: [Int: Int] = [:]
+        for candidate in candidates { namesPerCount[candidate.n, default: 0] += 1 }
+        let tied = candidates.filter { namesPerCount[$0.n]! > 1 }.map(\.name)
+        var first: [String: Int] = [:]
+        if !tied.isEmpty {
+            let placeholders = Array(repeating: "?", count: tied.count).joined(separator: ", ")
+            for row in try db.query(firstSeen(placeholders), tied.map { .text($0) }) {
+                if let name = row[0].string, let at = row[1].int { first[name] = at }
+            }
+        }
+        return candidates
+            .sorted { ($1.n, first[$0.name] ?? .max) < ($0.n, first[$1.name] ?? .max) }
+            .prefix(limit).map(\.name)
     }
 
     // MARK: - Per-name series

@@ -52,6 +52,11 @@ struct CSVRecord {
         return try body(UnsafeBufferPointer(start: bytes + start, count: ends[i] - start))
     }
 
+    /// The unescaped bytes of field `i`, borrowed from the scanner until its next `next()`.
+    func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        withField(i) { $0 }
+    }
+
     /// Field `i` decoded leniently (invalid bytes become U+FFFD); check `isValidUTF8` first where that matters.
     func string(_ i: Int) -> String {
         withField(i) { String(decoding: $0, as: UTF8.self) }

@@ -36,6 +36,8 @@ public final class Ingestor {
     /// Called every few thousand records while a file loads.
     private let progress: ((IngestProgress) -> Void)?
     private static let progressInterval = 16_384
+    /// Page cache during a load. Peak memory is almost all page cache; this keeps a load well under 128 MiB.
+    static let cacheKiB = 32 * 1024
 
     public init(warehouse: Warehouse, options: IngestOptions, logger: Logger,
                 progress: ((IngestProgress) -> Void)? = nil) {
@@ -61,6 +63,12 @@ public final class Ingestor {
                 prepared[prepared.count - 1].1 = try readHeader(input)
             }
         }
+        // The writer only refers to the file row and the ticket rows it has just written itself, so checking
+        // those references row by row (a B-tree lookup per ticket and per tag) buys nothing during a load. A
+        // larger page cache keeps the ticket-id index in memory on big files.
+        let db = warehouse.db
+        try db.execute("PRAGMA foreign_keys = OFF; PRAGMA cache_size = -\(Ingestor.cacheKiB)")
+        defer { try? db.execute("PRAGMA foreign_keys = ON; PRAGMA cache_size = -2000") }
         var summaries: [FileSummary] = []
         for (input, columns) in prepared {
             let summary = try load(input, columns: columns)
@@ -104,11 +112,13 @@ public final class Ingestor {
                 VALUES (?, ?, ?, ?, ?, ?)
                 """, [.text(input.source), .text(input.sha256), .text(input.format.rawValue),
                       .text(options.timeline.recorded), SQLValue(input.bytes), .text(Clock.nowUTC())])
-            let writer = try TicketWriter(db: db, fileID: db.lastInsertRowID, source: input.source)
+            let vocabulary = LoadVocabulary()
+            let writer = try TicketWriter(db: db, fileID: db.lastInsertRowID, source: input.source, vocabulary: vocabulary)
             var validator = TicketValidator(
                 timestamps: TimestampParser(timeZone: warehouse.timeZone),
                 fileKey: String(input.sha256.prefix(12)),
-                hasIDColumn: columns.map { $0.index[.ticketID] != nil } ?? true)
+                hasIDColumn: columns.map { $0.index[.ticketID] != nil } ?? true,
+                vocabulary: vocabulary)
             var clock = TimelineClock(options.timeline)
             switch input.format {
             case .csv:
@@ -133,6 +143,8 @@ public final class Ingestor {
         let scanner = try CSVScanner(path: input.path)
         _ = try scanner.next()  // the header, already read
         let used = columns.index.sorted { $0.value < $1.value }
+        let checkedColumns = used.map(\.value) + columns.tagColumns
+        var fields = TicketFields()
         var records = 0
         while let item = try scanner.next() {
             records += 1
@@ -150,28 +162,25 @@ public final class Ingestor {
                         raw: record.rawText)
                     continue
                 }
-                if let bad = (used.map(\.value) + columns.tagColumns).first(where: { !record.isValidUTF8($0) }) {
+                if let bad = checkedColumns.first(where: { !record.isValidUTF8($0) }) {
                     try writer.reject(line: record.line, reason: "invalid UTF-8 in column \(bad + 1)", raw: nil)
                     continue
                 }
-                var raw = RawTicket()
+                fields.reset()
                 for (field, index) in used {
-                    let value = record.string(index)
+                    let value = record.field(index)
                     switch field {
-                    case .ticketID: raw.ticketID = value
-                    case .createdAt: raw.createdAt = value
-                    case .queue: raw.queue = value
-                    case .priority: raw.priority = value
-                    case .tags: raw.tags = RawTicket.splitTags(value)
-                    case .subject: raw.subject = value
+                    case .ticketID: fields.ticketID = value
+                    case .createdAt: fields.createdAt = value
+                    case .queue: fields.queue = value
+                    case .priority: fields.priority = value
+                    case .tags: fields.tagList = value
+                    case .subject: fields.subject = value
                     }
                 }
-                for index in columns.tagColumns {
-                    let tag = record.string(index).trimmedWhitespace
-                    if !tag.isEmpty { raw.tags.append(tag) }
-                }
-                switch validator.validate(raw, line: record.line, timelineDay: day) {
-                case .valid(let ticket): try writer.write(ticket, line: record.line)
+                for index in columns.tagColumns { fields.tagValues.append(record.field(index)) }
+                switch validator.validate(fields, line: record.line, timelineDay: day) {
+                case .valid(let ticket): try writer.write(ticket, tags: validator.tagIDs, line: record.line)
                 case .rejected(let reason): try writer.reject(line: record.line, reason: reason, raw: record.rawText)
                 }
             }
@@ -183,6 +192,7 @@ public final class Ingestor {
     ) throws {
         let scanner = try LineScanner(path: input.path)
         let mapping = options.mapping
+        let scratch = ByteArena(capacity: 4096)
         var records = 0
         while let item = try scanner.next() {
             records += 1
@@ -222,8 +232,9 @@ public final class Ingestor {
                     raw.tags = RawTicket.splitTags(text)
                 }
             }
-            switch validator.validate(raw, line: item.line, timelineDay: day) {
-            case .valid(let ticket): try writer.write(ticket, line: item.line)
+            let outcome = raw.withFields(scratch) { validator.validate($0, line: item.line, timelineDay: day) }
+            switch outcome {
+            case .valid(let ticket): try writer.write(ticket, tags: validator.tagIDs, line: item.line)
             case .rejected(let reason): try writer.reject(line: item.line, reason: reason, raw: text)
             }
         }

@@ -54,3 +54,29 @@ struct RawTicket {
 }
 
 import Foundation
+
+extension RawTicket {
+    /// Hands the ticket to the byte-level validator: copies the fields into `scratch` and lends them out for the
+    /// length of `body`. Readers that parse whole objects (JSON) go through here; the CSV reader lends its own
+    /// buffer instead.
+    func withFields<R>(_ scratch: ByteArena, _ body: (TicketFields) throws -> R) rethrows -> R {
+        scratch.removeAll()
+        func keep(_ text: String?) -> (Int, Int)? {
+            guard var text else { return nil }
+            return text.withUTF8 { (scratch.append($0), $0.count) }
+        }
+        let id = keep(ticketID), created = keep(createdAt), queue = keep(self.queue)
+        let priority = keep(self.priority), subject = keep(self.subject)
+        let tagSpans = tags.map { keep($0)! }
+        // Spans only now: appending may have moved the arena.
+        func span(_ kept: (Int, Int)?) -> UnsafeBufferPointer<UInt8>? { kept.map { scratch.span($0.0, $0.1) } }
+        var fields = TicketFields()
+        fields.ticketID = span(id)
+        fields.createdAt = span(created)
+        fields.queue = span(queue)
+        fields.priority = span(priority)
+        fields.subject = span(subject)
+        fields.tagValues = tagSpans.map { scratch.span($0.0, $0.1) }
+        return try body(fields)
+    }
+}

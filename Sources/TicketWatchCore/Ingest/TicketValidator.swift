@@ -1,71 +1,118 @@
-import Foundation
-
-/// A ticket that passed validation, in the form it is stored.
-struct ValidTicket {
-    let ticketID: String
-    let createdAtUTC: String
+/// A record that passed validation, in the form it is stored. Its spans borrow the reader's and the validator's
+/// buffers and its names are ids in the load's `LoadVocabulary`: the writer copies what it keeps before the
+/// next record is read. Tag ids are in `TicketValidator.tagIDs`.
+struct CheckedTicket {
+    let ticketID: UnsafeBufferPointer<UInt8>
+    /// UTC, ISO 8601 with 'Z', as `tickets.created_at` stores it.
+    let createdAt: UnsafeBufferPointer<UInt8>
     let day: CivilDate
-    let queue: String?
-    let priority: String?
-    let priorityRaw: String?
-    let subject: String?
-    let tags: [String]
+    /// -1 when the input had none.
+    let queue: Int32
+    let priorityWritten: UnsafeBufferPointer<UInt8>?
+    /// -1 when the input had none.
+    let priority: Int32
+    let subject: UnsafeBufferPointer<UInt8>?
     let contentHash: Int64
 }
 
-/// Turns what a record said into a stored ticket, or into the reason it is rejected.
+/// Turns what a record said into a stored ticket, or into the reason it is rejected. Works on bytes: a String
+/// per field cost more than SQLite's own work on a million-row load.
 struct TicketValidator {
     var timestamps: TimestampParser
     /// Used as ticket id prefix when the file has no id column: ids then come from the file and line.
     let fileKey: String
     let hasIDColumn: Bool
+    let vocabulary: LoadVocabulary
+    /// The last valid ticket's tags, as ids in `vocabulary.tags`, in input order.
+    private(set) var tagIDs: [Int32] = []
+    /// Holds what the validator writes itself (the UTC text, a made-up id) until the next record.
+    private let scratch = ByteArena(capacity: 256)
+
+    init(timestamps: TimestampParser, fileKey: String, hasIDColumn: Bool, vocabulary: LoadVocabulary) {
+        self.timestamps = timestamps
+        self.fileKey = fileKey
+        self.hasIDColumn = hasIDColumn
+        self.vocabulary = vocabulary
+    }
 
     enum Outcome {
-        case valid(ValidTicket)
+        case valid(CheckedTicket)
         case rejected(String)
     }
 
-    mutating func validate(_ raw: RawTicket, line: Int, timelineDay: CivilDate?) -> Outcome {
-        let ticketID: String
+    mutating func validate(_ fields: TicketFields, line: Int, timelineDay: CivilDate?) -> Outcome {
+        scratch.removeAll()
+        var givenID = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        var madeIDLength = 0
         if hasIDColumn {
-            guard let id = raw.ticketID?.trimmedWhitespace, !id.isEmpty else {
+            guard let id = fields.ticketID.map(ByteText.trimmed), !id.isEmpty else {
                 return .rejected("missing required field ticket_id")
             }
-            ticketID = id
+            givenID = id
         } else {
-            ticketID = "\(fileKey):\(line)"
+            var made = "\(fileKey):\(line)"
+            madeIDLength = made.withUTF8 { scratch.append($0); return $0.count }
         }
 
         let resolved: ResolvedTimestamp
         if let timelineDay {
             resolved = ResolvedTimestamp(epochSeconds: timelineDay.daysSinceEpoch * 86_400, day: timelineDay)
         } else {
-            guard let text = raw.createdAt, !text.trimmedWhitespace.isEmpty else {
+            guard let text = fields.createdAt, !ByteText.trimmed(text).isEmpty else {
                 return .rejected("missing required field created_at")
             }
-            guard let parsed = timestamps.parse(text) else {
-                return .rejected("unparseable created_at '\(text.prefix(60))': \(TimestampParser.expectedForm)")
+            guard let parsed = timestamps.parse(bytes: text) else {
+                let shown = String(decoding: text, as: UTF8.self).prefix(60)
+                return .rejected("unparseable created_at '\(shown)': \(TimestampParser.expectedForm)")
             }
             resolved = parsed
         }
+        guard (1...9999).contains(resolved.day.year) else {
+            return .rejected("created_at falls in year \(resolved.day.year), outside 0001-9999")
+        }
+        let createdAtOffset = scratch.count
+        resolved.writeUTCText(to: scratch)
+        // Spans into the scratch arena are taken after its last append: growing moves it.
+        let createdAt = scratch.span(createdAtOffset, scratch.count - createdAtOffset)
+        let ticketID = hasIDColumn ? givenID : scratch.span(0, madeIDLength)
 
-        let queue = raw.queue.flatMap { $0.isEmpty ? nil : $0 }
-        let priorityRaw = raw.priority.flatMap { $0.isEmpty ? nil : $0 }
-        let priority = priorityRaw
-            .map { $0.trimmedWhitespace.lowercased() }
-            .flatMap { $0.isEmpty ? nil : $0 }
-        let subject = raw.subject.flatMap { $0.isEmpty ? nil : $0 }
-        let createdAt = resolved.utcText
+        let queueBytes = fields.queue.flatMap { $0.isEmpty ? nil : $0 }
+        let written = fields.priority.flatMap { $0.isEmpty ? nil : $0 }
+        let subject = fields.subject.flatMap { $0.isEmpty ? nil : $0 }
 
+        // The fingerprint takes the fields in this order, each followed by 0x1F (FNV1a.combine(String?)), so
+        // warehouses loaded by earlier versions compare equal.
         var hash = FNV1a()
-        hash.combine(createdAt)
-        hash.combine(queue)
-        hash.combine(priorityRaw)
-        for tag in raw.tags { hash.combine(tag) }
-        hash.combine(subject)
+        hash.combineField(createdAt)
+        hash.combineField(queueBytes)
+        hash.combineField(written)
+        tagIDs.removeAll(keepingCapacity: true)
+        if let list = fields.tagList {
+            ByteText.forEachTag(in: list) { tag in
+                hash.combineField(tag)
+                tagIDs.append(vocabulary.tags.intern(tag))
+            }
+        }
+        for value in fields.tagValues {
+            let tag = ByteText.trimmed(value)
+            guard !tag.isEmpty else { continue }
+            hash.combineField(tag)
+            tagIDs.append(vocabulary.tags.intern(tag))
+        }
+        hash.combineField(subject)
 
-        return .valid(ValidTicket(
-            ticketID: ticketID, createdAtUTC: createdAt, day: resolved.day, queue: queue, priority: priority,
-            priorityRaw: priorityRaw, subject: subject, tags: raw.tags, contentHash: hash.int64))
+        return .valid(CheckedTicket(
+            ticketID: ticketID, createdAt: createdAt, day: resolved.day,
+            queue: queueBytes.map { vocabulary.queues.intern($0) } ?? -1,
+            priorityWritten: written, priority: written.map { vocabulary.priority(written: $0) } ?? -1,
+            subject: subject, contentHash: hash.int64))
+    }
+}
+
+extension FNV1a {
+    /// One field of a fingerprint: its bytes, then the 0x1F separator (nil gives the separator alone).
+    mutating func combineField(_ bytes: UnsafeBufferPointer<UInt8>?) {
+        if let bytes { combine(bytes) }
+        combine(CollectionOfOne(0x1f))
     }
 }

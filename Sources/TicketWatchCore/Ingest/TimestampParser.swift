@@ -9,13 +9,35 @@ public struct ResolvedTimestamp: Equatable, Sendable {
 
     /// UTC, ISO 8601 with 'Z', as stored in `tickets.created_at`.
     public var utcText: String {
-        let days = Int((Double(epochSeconds) / 86_400).rounded(.down))
-        let secs = epochSeconds - days * 86_400
-        let date = CivilDate(daysSinceEpoch: days)
-        return "\(date)T\(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))Z"
+        let arena = ByteArena(capacity: 32)
+        writeUTCText(to: arena)
+        return String(decoding: arena.span(0, arena.count), as: UTF8.self)
     }
 
-    private func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    /// Appends `utcText`'s bytes without building a String (once per ticket on a load).
+    func writeUTCText(to arena: ByteArena) {
+        let days = epochSeconds >= 0 ? epochSeconds / 86_400 : -((-epochSeconds + 86_399) / 86_400)
+        let secs = epochSeconds - days * 86_400
+        let date = CivilDate(daysSinceEpoch: days)
+        guard (0...9999).contains(date.year) else {
+            // Outside four-digit years (only reachable through a zone shift at the calendar's edge).
+            var text = "\(date)T\(Self.two(secs / 3600)):\(Self.two(secs / 60 % 60)):\(Self.two(secs % 60))Z"
+            text.withUTF8 { _ = arena.append($0) }
+            return
+        }
+        arena.append(count: 20) { p in
+            date.writeText(to: p)
+            p[10] = UInt8(ascii: "T")
+            CivilDate.writeDigits(secs / 3600, width: 2, to: p + 11)
+            p[13] = UInt8(ascii: ":")
+            CivilDate.writeDigits(secs / 60 % 60, width: 2, to: p + 14)
+            p[16] = UInt8(ascii: ":")
+            CivilDate.writeDigits(secs % 60, width: 2, to: p + 17)
+            p[19] = UInt8(ascii: "Z")
+        }
+    }
+
+    private static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 }
 
 /// Reads ISO 8601 dates and timestamps, the forms helpdesk exports write:
@@ -49,55 +71,35 @@ public struct TimestampParser {
         var lo = 0, hi = raw.count
         while lo < hi, raw[lo] == 0x20 || raw[lo] == 0x09 { lo += 1 }
         while hi > lo, raw[hi - 1] == 0x20 || raw[hi - 1] == 0x09 { hi -= 1 }
-        var i = lo
+        var text = Cursor(raw: raw, i: lo, end: hi)
 
-        func digits(_ n: Int) -> Int? {
-            guard i + n <= hi else { return nil }
-            var v = 0
-            for k in i..<(i + n) {
-                let c = raw[k]
-                guard c >= 0x30, c <= 0x39 else { return nil }
-                v = v * 10 + Int(c - 0x30)
-            }
-            i += n
-            return v
-        }
-        func take(_ c: UInt8) -> Bool {
-            if i < hi, raw[i] == c { i += 1; return true }
-            return false
-        }
-
-        guard let year = digits(4), take(0x2d), let month = digits(2), take(0x2d), let dayOfMonth = digits(2),
+        guard let year = text.digits(4), text.take(0x2d), let month = text.digits(2), text.take(0x2d),
+              let dayOfMonth = text.digits(2),
               let date = CivilDate(year: year, month: month, day: dayOfMonth) else { return nil }
         var secondsOfDay = 0
         var offset: Int?  // seconds east of UTC, when the text carries one
-        if i < hi {
-            guard take(0x54) || take(0x74) || take(0x20) else { return nil }  // 'T', 't' or ' '
-            guard let hour = digits(2), hour < 24, take(0x3a), let minute = digits(2), minute < 60 else { return nil }
+        if !text.atEnd {
+            guard text.take(0x54) || text.take(0x74) || text.take(0x20) else { return nil }  // 'T', 't' or ' '
+            guard let hour = text.digits(2), hour < 24, text.take(0x3a), let minute = text.digits(2), minute < 60
+            else { return nil }
             var second = 0
-            if take(0x3a) {
-                guard let s = digits(2), s <= 60 else { return nil }
+            if text.take(0x3a) {
+                guard let s = text.digits(2), s <= 60 else { return nil }
                 second = min(s, 59)  // a leap second belongs to the same day
-                if take(0x2e) || take(0x2c) {  // fraction: kept out of the stored second
-                    let start = i
-                    while i < hi, raw[i] >= 0x30, raw[i] <= 0x39 { i += 1 }
-                    guard i > start else { return nil }
+                if text.take(0x2e) || text.take(0x2c) {  // fraction: kept out of the stored second
+                    guard text.skipDigits() > 0 else { return nil }
                 }
             }
             secondsOfDay = hour * 3600 + minute * 60 + second
-            if i < hi {
-                if take(0x5a) || take(0x7a) {  // 'Z'
+            if !text.atEnd {
+                if text.take(0x5a) || text.take(0x7a) {  // 'Z'
                     offset = 0
-                } else if i < hi, raw[i] == 0x2b || raw[i] == 0x2d {
-                    let sign = raw[i] == 0x2d ? -1 : 1
-                    i += 1
-                    guard let oh = digits(2), oh <= 18 else { return nil }
+                } else if text.take(0x2b) || text.peek(0x2d) {
+                    let sign = text.take(0x2d) ? -1 : 1
+                    guard let oh = text.digits(2), oh <= 18 else { return nil }
                     var om = 0
-                    if take(0x3a) {
-                        guard let m = digits(2), m < 60 else { return nil }
-                        om = m
-                    } else if i < hi {
-                        guard let m = digits(2), m < 60 else { return nil }
+                    if text.take(0x3a) || !text.atEnd {
+                        guard let m = text.digits(2), m < 60 else { return nil }
                         om = m
                     }
                     offset = sign * (oh * 3600 + om * 60)
@@ -106,7 +108,7 @@ public struct TimestampParser {
                 }
             }
         }
-        guard i == hi else { return nil }
+        guard text.atEnd else { return nil }
 
         let localSeconds = date.daysSinceEpoch * 86_400 + secondsOfDay
         if let offset {
@@ -137,5 +139,43 @@ public struct TimestampParser {
     private mutating func zoneOffset(nearLocal local: Int) -> Int {
         let guess = zoneOffset(atEpoch: local)
         return zoneOffset(atEpoch: local - guess)
+    }
+}
+
+/// Reads a time stamp's bytes left to right. A struct with mutating methods rather than closures over a local
+/// index: captured locals are checked for exclusive access at run time, once per character, on every ticket.
+private struct Cursor {
+    let raw: UnsafeBufferPointer<UInt8>
+    var i: Int
+    let end: Int
+
+    var atEnd: Bool { i >= end }
+
+    func peek(_ c: UInt8) -> Bool { i < end && raw[i] == c }
+
+    mutating func take(_ c: UInt8) -> Bool {
+        guard peek(c) else { return false }
+        i += 1
+        return true
+    }
+
+    /// Exactly `n` ASCII digits as a number.
+    mutating func digits(_ n: Int) -> Int? {
+        guard i + n <= end else { return nil }
+        var v = 0
+        for k in i..<(i + n) {
+            let c = raw[k]
+            guard c >= 0x30, c <= 0x39 else { return nil }
+            v = v * 10 + Int(c - 0x30)
+        }
+        i += n
+        return v
+    }
+
+    /// Skips a run of digits; returns how many.
+    mutating func skipDigits() -> Int {
+        let start = i
+        while i < end, raw[i] >= 0x30, raw[i] <= 0x39 { i += 1 }
+        return i - start
     }
 }

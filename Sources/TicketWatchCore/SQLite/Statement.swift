@@ -110,6 +110,28 @@ public final class Statement {
         try database.check(rc, sql: sql)
     }
 
+    /// Binds bytes that SQLite does not copy (`SQLITE_STATIC`): the loader binds a whole batch straight from its
+    /// own buffers. The caller keeps `bytes` alive and unmoved until the statement has been stepped and reset.
+    public func bindBorrowedText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) throws {
+        let rc: Int32
+        if let base = bytes.baseAddress, !bytes.isEmpty {
+            rc = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                sqlite3_bind_text(handle, index, $0, Int32(bytes.count), nil)
+            }
+        } else {
+            rc = sqlite3_bind_text(handle, index, "", 0, CSQLite_TRANSIENT())  // rare: copying is fine
+        }
+        try database.check(rc, sql: sql)
+    }
+
+    public func bindInt64(_ value: Int64, at index: Int32) throws {
+        try database.check(sqlite3_bind_int64(handle, index, value), sql: sql)
+    }
+
+    public func bindNull(at index: Int32) throws {
+        try database.check(sqlite3_bind_null(handle, index), sql: sql)
+    }
+
     /// Advances to the next row; false when the statement is done.
     @discardableResult
     public func step() throws -> Bool {

@@ -56,6 +56,25 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + m + "-" + d
     }
 
+    /// Writes `description`'s ten bytes without building a String (once per ticket on a load). Years 0…9999.
+    func writeText(to p: UnsafeMutablePointer<UInt8>) {
+        precondition((0...9999).contains(year), "year \(year) has no four-digit form")
+        CivilDate.writeDigits(year, width: 4, to: p)
+        p[4] = UInt8(ascii: "-")
+        CivilDate.writeDigits(month, width: 2, to: p + 5)
+        p[7] = UInt8(ascii: "-")
+        CivilDate.writeDigits(day, width: 2, to: p + 8)
+    }
+
+    /// `value` in decimal, zero-padded to `width` bytes.
+    static func writeDigits(_ value: Int, width: Int, to p: UnsafeMutablePointer<UInt8>) {
+        var v = value
+        for k in stride(from: width - 1, through: 0, by: -1) {
+            p[k] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+        }
+    }
+
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
 
     public static func daysIn(month: Int, year: Int) -> Int {

@@ -5,9 +5,24 @@ import Logging
 /// A new warehouse gets schema.sql whole. An older one runs the steps after its version, in order, each in the
 /// same transaction as the version bump, so a crash mid-migration leaves the previous version intact.
 enum Migrations {
-    /// Step N upgrades a warehouse from version N to N + 1. Version 1 is the first published schema, so there are
-    /// none yet; add the next schema change here *and* to schema.sql.
-    static let steps: [Int: String] = [:]
+    /// Step N upgrades a warehouse from version N to N + 1; version 1 is the first published schema. Add the next
+    /// schema change here *and* to schema.sql.
+    static let steps: [Int: String] = [
+        // 2, the speed issue: tags move from a row each (tag_occurrences) into a JSON column on the ticket; the
+        // public ticket_tags view reads them from there with the same columns.
+        1: """
+            ALTER TABLE tickets ADD COLUMN tags TEXT;
+            UPDATE tickets SET tags = (
+                SELECT json_group_array(tag) FROM (
+                    SELECT tag FROM tag_occurrences AS o WHERE o.ticket = tickets.id ORDER BY position))
+            WHERE id IN (SELECT ticket FROM tag_occurrences);
+            DROP VIEW ticket_tags;
+            DROP TABLE tag_occurrences;
+            CREATE VIEW ticket_tags AS
+                SELECT t.ticket_id AS ticket_id, j.key AS position, j.value AS tag, t.id AS ticket
+                FROM tickets AS t, json_each(t.tags) AS j;
+            """,
+    ]
 
     static func migrate(_ db: Database, path: String, to target: Int, logger: Logger) throws {
         let current = try db.scalar("PRAGMA user_version")?.int ?? 0

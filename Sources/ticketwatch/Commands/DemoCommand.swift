@@ -36,7 +36,8 @@ struct DemoCommand: ParsableCommand {
             let summaries = try Ingestor(warehouse: store, options: IngestOptions(), logger: logger).ingest([csv])
             print("2. ingest: \(summaries.map(\.loaded).reduce(0, +)) tickets loaded into \(dbPath)")
 
-            let days = try Aggregator(warehouse: store, logger: logger).run()
+            try Aggregator(warehouse: store, logger: logger).run()
+            let days = try store.db.scalar("SELECT count(*) FROM daily_totals")?.int ?? 0
             print("3. aggregate: \(days) days of daily figures (daily_totals, daily_queues, daily_tags)")
 
             let outcome = try DefaultDetector().run(in: store.db, now: Clock.nowUTC())

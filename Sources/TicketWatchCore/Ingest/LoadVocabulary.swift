@@ -1,0 +1,46 @@
+/// The queues, tags and priorities one load has seen, each with a dense id. The validator interns names as it
+/// reads them; the writer binds each from its one stored copy and counts per day by id.
+final class LoadVocabulary {
+    /// Queues verbatim, as `tickets.queue` stores them.
+    var queues = NameInterner()
+    /// Tags trimmed, as `ticket_tags.tag` gives them.
+    var tags = NameInterner()
+    /// Normalised priorities (trimmed, lower-cased), as `tickets.priority` stores them.
+    var priorities = NameInterner()
+    /// Priorities as written, each mapped once to its normalised id (-1: empty once trimmed).
+    private var writtenPriorities = NameInterner()
+    private var normalisedOfWritten: [Int32] = []
+
+    /// Each tag as a quoted JSON string, escaped once per distinct tag rather than once per ticket.
+    private let tagJSON = ByteArena(capacity: 16 * 1024)
+    private var tagJSONStarts: [Int] = [0]
+
+    /// Appends the tags as a JSON array, as `tickets.tags` stores them.
+    func appendTagsJSON(_ ids: [Int32], to arena: ByteArena) {
+        arena.append(count: 1) { $0[0] = UInt8(ascii: "[") }
+        for (k, id) in ids.enumerated() {
+            if k > 0 { arena.append(count: 1) { $0[0] = UInt8(ascii: ",") } }
+            while tagJSONStarts.count <= Int(id) + 1 {
+                ByteText.appendJSONString(tags.bytes(Int32(tagJSONStarts.count - 1)), to: tagJSON)
+                tagJSONStarts.append(tagJSON.count)
+            }
+            let start = tagJSONStarts[Int(id)]
+            arena.append(tagJSON.span(start, tagJSONStarts[Int(id) + 1] - start))
+        }
+        arena.append(count: 1) { $0[0] = UInt8(ascii: "]") }
+    }
+
+    /// The normalised id of a priority as the input wrote it, or -1 when nothing is left after trimming.
+    func priority(written bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let written = writtenPriorities.intern(bytes)
+        if Int(written) < normalisedOfWritten.count { return normalisedOfWritten[Int(written)] }
+        let trimmed = ByteText.trimmed(bytes)
+        // Once per distinct spelling, so String's full Unicode lower-casing costs nothing here.
+        let normalised = trimmed.isEmpty ? -1 : priorities.intern(String(decoding: trimmed, as: UTF8.self).lowercased())
+        normalisedOfWritten.append(normalised)
+        return normalised
+    }
+}
+
+@available(*, unavailable, message: "belongs to one loader on one thread")
+extension LoadVocabulary: Sendable {}
