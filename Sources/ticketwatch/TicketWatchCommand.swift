@@ -16,6 +16,7 @@ struct TicketWatchCommand: ParsableCommand {
             AggregateCommand.self,
             DetectCommand.self,
             AlertsCommand.self,
+            SilenceCommand.self,
             NotifyCommand.self,
             RejectsCommand.self,
             RunCommand.self,

@@ -55,6 +55,9 @@ public struct AlertStore {
             ])
             if !existed { inserted += 1 } else if db.changes > 0 { updated += 1 } else { unchanged += 1 }
         }
+        // Silenced alerts are stored like any other, and marked here, in the same transaction, so nobody can
+        // query (or notify) a new alert before its silence shows.
+        try SilenceStore(db: db).coverWithinTransaction()
         return (inserted, updated, unchanged)
     }
 

@@ -105,11 +105,12 @@ struct DeliveryOutbox {
         }
 
         // Queue every live alert this destination has no row for: pending, or skipped when older than its backfill.
+        // Silenced alerts get no row: they are never sent, and stay out of the counts of what is left to send.
         for status in ["pending", "skipped"] {
             try db.run("""
                 INSERT INTO deliveries (alert_id, destination, status, created_at)
                 SELECT a.id, ?1, ?2, ?3 FROM alerts a
-                WHERE a.withdrawn_at IS NULL AND (?4 IS NULL OR a.detector = ?4)
+                WHERE a.withdrawn_at IS NULL AND a.silence_id IS NULL AND (?4 IS NULL OR a.detector = ?4)
                   AND ((?2 = 'skipped') = (?5 IS NOT NULL AND a.date < ?5))
                   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.destination = ?1)
                 """, [.text(name), .text(status), .text(now), SQLValue(detector), SQLValue(registration.backfillFrom)])
@@ -145,7 +146,7 @@ struct DeliveryOutbox {
             SELECT a.detector, a.date, a.signal, a.level, a.value, a.z, a.threshold, a.baseline_mean, a.baseline_std,
                    a.incident, a.details
             FROM deliveries d JOIN alerts a ON a.id = d.alert_id
-            WHERE d.destination = ?1 AND d.status = 'pending' AND a.withdrawn_at IS NULL
+            WHERE d.destination = ?1 AND d.status = 'pending' AND a.withdrawn_at IS NULL AND a.silence_id IS NULL
               AND (?2 IS NULL OR a.detector = ?2)
             ORDER BY a.date, a.signal, a.level, a.detector
             """, [.text(destination), SQLValue(detector)]).map { row in
@@ -164,7 +165,8 @@ struct DeliveryOutbox {
                    (SELECT d2.last_error FROM deliveries d2 WHERE d2.destination = ?1 AND d2.status = 'failed'
                     ORDER BY d2.last_attempt_at DESC LIMIT 1)
             FROM deliveries d JOIN alerts a ON a.id = d.alert_id
-            WHERE d.destination = ?1 AND a.withdrawn_at IS NULL AND (?2 IS NULL OR a.detector = ?2)
+            WHERE d.destination = ?1 AND a.withdrawn_at IS NULL AND a.silence_id IS NULL
+              AND (?2 IS NULL OR a.detector = ?2)
             """, [.text(destination), SQLValue(detector)]).first
         return (row?[0].int ?? 0, row?[1].int ?? 0, row?[2].string)
     }

@@ -54,6 +54,8 @@ public struct Notifier {
         var planned: [(Destination, DestinationReport)] = []
         try db.execute("BEGIN IMMEDIATE")
         do {
+            // A silence added since detection covers the alerts not sent yet.
+            try SilenceStore(db: db).coverWithinTransaction()
             for destination in destinations {
                 do {
                     let registration = try outbox.register(
