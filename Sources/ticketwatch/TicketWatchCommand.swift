@@ -17,6 +17,7 @@ struct TicketWatchCommand: ParsableCommand {
             DetectCommand.self,
             AlertsCommand.self,
             SilenceCommand.self,
+            ExplainCommand.self,
             NotifyCommand.self,
             RejectsCommand.self,
             RunCommand.self,

@@ -75,7 +75,7 @@ public struct Notifier {
             if options.dryRun {
                 for (destination, var entry) in planned {
                     let alerts = try outbox.pendingAlerts(destination: entry.name, detector: options.detector)
-                    entry.messages = messages(for: alerts, kind: destination.kind, name: entry.name)
+                    entry.messages = try messages(for: alerts, kind: destination.kind, name: entry.name)
                     let outstanding = try outbox.outstanding(destination: entry.name, detector: options.detector)
                     entry.pending = outstanding.pending
                     entry.failed = outstanding.failed
@@ -104,7 +104,7 @@ public struct Notifier {
         log[metadataKey: "destination"] = "\(entry.name)"
         log[metadataKey: "host"] = "\(entry.host)"
         let alerts = try outbox.pendingAlerts(destination: entry.name, detector: options.detector)
-        entry.messages = messages(for: alerts, kind: destination.kind, name: entry.name)
+        entry.messages = try messages(for: alerts, kind: destination.kind, name: entry.name)
 
         if !entry.messages.isEmpty {
             let client = try HTTPClient(timeout: options.timeout)
@@ -199,10 +199,17 @@ public struct Notifier {
     }
 
     /// The bodies for one destination: one Slack message, or the webhook body split by size.
-    func messages(for alerts: [Alert], kind: DestinationKind, name: String) -> [OutgoingMessage] {
+    /// Each alert goes with its evidence and, when late tickets brought it, says so.
+    func messages(for alerts: [Alert], kind: DestinationKind, name: String) throws -> [OutgoingMessage] {
+        let ids = alerts.map(\.id)
+        let evidence = try Evidence.load(ids, in: warehouse.db)
+        let late = try AlertStore(db: warehouse.db).lateIDs(among: ids)
         switch kind {
-        case .slack: SlackMessage.message(for: alerts, destination: name).map { [$0] } ?? []
-        case .webhook: WebhookPayload.messages(for: alerts, destination: name, maxBytes: options.webhookMaxBytes)
+        case .slack:
+            return SlackMessage.message(for: alerts, destination: name, evidence: evidence, late: late).map { [$0] } ?? []
+        case .webhook:
+            return WebhookPayload.messages(for: alerts, destination: name, maxBytes: options.webhookMaxBytes,
+                                           evidence: evidence, late: late)
         }
     }
 
