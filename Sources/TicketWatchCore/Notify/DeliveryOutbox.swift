@@ -116,7 +116,33 @@ struct DeliveryOutbox {
                 """, [.text(name), .text(status), .text(now), SQLValue(detector), SQLValue(registration.backfillFrom)])
             if status == "pending" { registration.queued = db.changes } else { registration.skipped = db.changes }
         }
+        // One correction for each alert this destination had that has since been withdrawn (late tickets).
+        try db.run("""
+            INSERT INTO notices (alert_id, destination, kind, status, created_at)
+            SELECT d.alert_id, d.destination, 'withdrawn', 'pending', ?2 FROM deliveries d JOIN alerts a ON a.id = d.alert_id
+            WHERE d.destination = ?1 AND d.status = 'delivered' AND a.withdrawn_at IS NOT NULL
+              AND (?3 IS NULL OR a.detector = ?3)
+              AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.alert_id = d.alert_id AND n.destination = ?1 AND n.kind = 'withdrawn')
+            """, [.text(name), .text(now), SQLValue(detector)])
         return registration
+    }
+
+    /// The destination's pending follow-ups that still hold (a withdrawn alert not reinstated meanwhile).
+    func pendingNotices(destination: String, detector: String?) throws -> [(kind: NoticeKind, alert: Alert)] {
+        try db.query("""
+            SELECT n.kind, a.detector, a.date, a.signal, a.level, a.value, a.z, a.threshold, a.baseline_mean,
+                   a.baseline_std, a.incident, a.details
+            FROM notices n JOIN alerts a ON a.id = n.alert_id
+            WHERE n.destination = ?1 AND n.status = 'pending' AND (?2 IS NULL OR a.detector = ?2)
+              AND (n.kind <> 'withdrawn' OR a.withdrawn_at IS NOT NULL)
+            ORDER BY n.kind, a.date, a.signal, a.level
+            """, [.text(destination), SQLValue(detector)]).compactMap { row in
+            guard let kind = row[0].string.flatMap(NoticeKind.init) else { return nil }
+            return (kind, Alert(detector: row[1].string ?? "", date: row[2].string ?? "", signal: row[3].string ?? "",
+                                level: row[4].string ?? "", value: row[5].double ?? 0, z: row[6].double ?? 0,
+                                threshold: row[7].double ?? 0, baselineMean: row[8].double, baselineStd: row[9].double,
+                                incident: row[10].string, details: row[11].string))
+        }
     }
 
     /// The first day of the newest `backfill` judged days (days with daily figures or alerts, up to the newest
@@ -161,7 +187,9 @@ struct DeliveryOutbox {
     /// the last error recorded for a failed one.
     func outstanding(destination: String, detector: String?) throws -> (pending: Int, failed: Int, lastFailure: String?) {
         let row = try db.query("""
-            SELECT count(*) FILTER (WHERE d.status = 'pending'), count(*) FILTER (WHERE d.status = 'failed'),
+            SELECT count(*) FILTER (WHERE d.status = 'pending')
+                     + (SELECT count(*) FROM notices n WHERE n.destination = ?1 AND n.status = 'pending'),
+                   count(*) FILTER (WHERE d.status = 'failed'),
                    (SELECT d2.last_error FROM deliveries d2 WHERE d2.destination = ?1 AND d2.status = 'failed'
                     ORDER BY d2.last_attempt_at DESC LIMIT 1)
             FROM deliveries d JOIN alerts a ON a.id = d.alert_id
@@ -173,7 +201,7 @@ struct DeliveryOutbox {
 
     /// Records one HTTP attempt that carried `alertIDs`, in its own transaction: attempts + 1, the answer, and the
     /// new status (delivered after a 2xx, failed after a permanent refusal, else still pending).
-    func record(_ outcome: Outcome, alertIDs: [String], destination: String, now: String) throws {
+    func record(_ outcome: Outcome, alertIDs: [String], destination: String, now: String, notice: NoticeKind? = nil) throws {
         let status: String?, httpStatus: Int?, error: String?
         switch outcome {
         case .delivered(let code): (status, httpStatus, error) = ("delivered", code, nil)
@@ -182,14 +210,16 @@ struct DeliveryOutbox {
         }
         try db.writeTransaction {
             let update = try db.prepare("""
-                UPDATE deliveries SET status = coalesce(?1, status), attempts = attempts + 1, last_http_status = ?2,
-                       last_error = ?3, last_attempt_at = ?4,
+                UPDATE \(notice == nil ? "deliveries" : "notices") SET status = coalesce(?1, status), attempts = attempts + 1,
+                       last_http_status = ?2, last_error = ?3, last_attempt_at = ?4,
                        delivered_at = CASE WHEN ?1 = 'delivered' THEN ?4 ELSE delivered_at END
-                WHERE destination = ?5 AND alert_id = ?6
+                WHERE destination = ?5 AND alert_id = ?6 \(notice == nil ? "" : "AND kind = ?7")
                 """)
             for id in alertIDs {
-                try update.run([SQLValue(status), httpStatus.map { SQLValue($0) } ?? .null, SQLValue(error),
-                                .text(now), .text(destination), .text(id)])
+                var bindings: [SQLValue] = [SQLValue(status), httpStatus.map { SQLValue($0) } ?? .null, SQLValue(error),
+                                            .text(now), .text(destination), .text(id)]
+                if let notice { bindings.append(.text(notice.rawValue)) }
+                try update.run(bindings)
             }
         }
     }

@@ -76,6 +76,9 @@ public struct Notifier {
                 for (destination, var entry) in planned {
                     let alerts = try outbox.pendingAlerts(destination: entry.name, detector: options.detector)
                     entry.messages = try messages(for: alerts, kind: destination.kind, name: entry.name)
+                    entry.messages += NoticeMessage.messages(
+                        for: try outbox.pendingNotices(destination: entry.name, detector: options.detector),
+                        kind: destination.kind, destination: entry.name)
                     let outstanding = try outbox.outstanding(destination: entry.name, detector: options.detector)
                     entry.pending = outstanding.pending
                     entry.failed = outstanding.failed
@@ -105,6 +108,9 @@ public struct Notifier {
         log[metadataKey: "host"] = "\(entry.host)"
         let alerts = try outbox.pendingAlerts(destination: entry.name, detector: options.detector)
         entry.messages = try messages(for: alerts, kind: destination.kind, name: entry.name)
+        entry.messages += NoticeMessage.messages(
+            for: try outbox.pendingNotices(destination: entry.name, detector: options.detector),
+            kind: destination.kind, destination: entry.name)
 
         if !entry.messages.isEmpty {
             let client = try HTTPClient(timeout: options.timeout)
@@ -144,8 +150,8 @@ public struct Notifier {
             switch post(message, to: destination, client: client) {
             case .success(let response):
                 if response.isSuccess {
-                    try outbox.record(.delivered(status: response.status), alertIDs: message.alertIDs, destination: entry.name, now: Clock.nowUTC())
-                    entry.delivered += message.alertIDs.count
+                    try outbox.record(.delivered(status: response.status), alertIDs: message.alertIDs, destination: entry.name, now: Clock.nowUTC(), notice: message.notice)
+                    if message.notice == nil { entry.delivered += message.alertIDs.count } else { entry.notices += message.alertIDs.count }
                     entry.posts += 1
                     log.info("delivered", metadata: ["alerts": "\(message.alertIDs.count)", "status": "\(response.status)", "attempt": "\(attempt)"])
                     return .delivered
@@ -154,7 +160,7 @@ public struct Notifier {
                 switch RetryPolicy.verdict(for: response, now: Date()) {
                 case .permanent:
                     try outbox.record(.refused(status: response.status, error: failure), alertIDs: message.alertIDs,
-                                      destination: entry.name, now: Clock.nowUTC())
+                                      destination: entry.name, now: Clock.nowUTC(), notice: message.notice)
                     entry.problem = failure
                     log.error("refused for good, not retried", metadata: ["status": "\(response.status)", "answer": "\(failure)"])
                     return .refused
@@ -164,16 +170,16 @@ public struct Notifier {
                     delay = seconds
                 }
                 try outbox.record(.stillPending(status: response.status, error: failure), alertIDs: message.alertIDs,
-                                  destination: entry.name, now: Clock.nowUTC())
+                                  destination: entry.name, now: Clock.nowUTC(), notice: message.notice)
             case .failure(let error):
                 failure = "\(error)"
                 guard error.isTransient else {
-                    try outbox.record(.refused(status: nil, error: failure), alertIDs: message.alertIDs, destination: entry.name, now: Clock.nowUTC())
+                    try outbox.record(.refused(status: nil, error: failure), alertIDs: message.alertIDs, destination: entry.name, now: Clock.nowUTC(), notice: message.notice)
                     entry.problem = failure
                     log.error("refused for good, not retried", metadata: ["reason": "\(failure)"])
                     return .refused
                 }
-                try outbox.record(.stillPending(status: nil, error: failure), alertIDs: message.alertIDs, destination: entry.name, now: Clock.nowUTC())
+                try outbox.record(.stillPending(status: nil, error: failure), alertIDs: message.alertIDs, destination: entry.name, now: Clock.nowUTC(), notice: message.notice)
                 delay = options.retry.backoff(retry: attempt, random: Double.random(in: 0..<1))
             }
             if Date().addingTimeInterval(delay) > deadline {
