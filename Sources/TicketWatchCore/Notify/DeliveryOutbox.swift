@@ -59,7 +59,7 @@ struct DeliveryOutbox {
     /// reaches further back (its skipped rows in the new window go back to pending). A changed URL under a known
     /// name, or `retryFailed`, puts its failed rows back to pending: the usual fix for a 404/410 is a new URL.
     func register(_ destination: Destination, salt: [UInt8], backfill: Backfill, widenBackfill: Bool,
-                  retryFailed: Bool, detector: String?, now: String) throws -> Registration {
+                  retryFailed: Bool, detector: String?, recoveryGapDays: Int? = nil, now: String) throws -> Registration {
         let fingerprint = DeliveryOutbox.fingerprint(destination.url, salt: salt)
         let name = DeliveryOutbox.name(of: destination, fingerprint: fingerprint)
         var registration = Registration(name: name)
@@ -124,7 +124,38 @@ struct DeliveryOutbox {
               AND (?3 IS NULL OR a.detector = ?3)
               AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.alert_id = d.alert_id AND n.destination = ?1 AND n.kind = 'withdrawn')
             """, [.text(name), .text(now), SQLValue(detector)])
+        if let gap = recoveryGapDays, detector == nil || detector == DefaultDetector.name {
+            try queueRecoveries(destination: name, incidentGapDays: gap, now: now)
+        }
         return registration
+    }
+
+    /// Judged days after an incident's last finding before it counts as recovered: past the incident gap, no new
+    /// finding can continue it, so "recovered" is said once and never contradicted by the same incident.
+    static let recoveryWindowDays = 3
+
+    /// Queues one 'recovered' notice per incident of the default detector that this destination was told about
+    /// (an alert of it delivered) and that is over: no finding in the days a continuation would need, judged since.
+    /// Only incidents that ended within the newest `recoveryWindowDays` judged days qualify, so a destination added
+    /// with a long backfill does not get a recovery for every incident in history.
+    func queueRecoveries(destination: String, incidentGapDays gap: Int, now: String) throws {
+        guard let newest = try db.scalar("SELECT max(day) FROM detector_days WHERE detector = ?",
+                                         [.text(DefaultDetector.name)])?.string.flatMap(CivilDate.init) else { return }
+        let endedBy = newest.adding(days: -(gap + 1)).description
+        let endedAfter = newest.adding(days: -(gap + 1) - Self.recoveryWindowDays).description
+        try db.run("""
+            INSERT INTO notices (alert_id, destination, kind, status, created_at)
+            SELECT (SELECT a.id FROM alerts a JOIN deliveries d ON d.alert_id = a.id
+                    WHERE a.detector = ?1 AND a.incident = ended.incident AND d.destination = ?2 AND d.status = 'delivered'
+                    ORDER BY a.date, a.signal, a.level LIMIT 1), ?2, 'recovered', 'pending', ?3
+            FROM (SELECT incident FROM detector_findings WHERE detector = ?1 GROUP BY incident
+                  HAVING max(day) <= ?4 AND max(day) > ?5) AS ended
+            WHERE EXISTS (SELECT 1 FROM alerts a JOIN deliveries d ON d.alert_id = a.id
+                          WHERE a.detector = ?1 AND a.incident = ended.incident AND d.destination = ?2
+                            AND d.status = 'delivered' AND a.withdrawn_at IS NULL)
+              AND NOT EXISTS (SELECT 1 FROM notices n JOIN alerts a ON a.id = n.alert_id
+                              WHERE n.destination = ?2 AND n.kind = 'recovered' AND a.incident = ended.incident)
+            """, [.text(DefaultDetector.name), .text(destination), .text(now), .text(endedBy), .text(endedAfter)])
     }
 
     /// The destination's pending follow-ups that still hold (a withdrawn alert not reinstated meanwhile).

@@ -17,6 +17,10 @@ public struct NotifyOptions: Sendable {
     public var timeout: Double = 10
     public var retry = RetryPolicy()
     public var webhookMaxBytes = WebhookPayload.defaultMaxBytes
+    /// Kinds of destination told when an alerted incident recovers (Alertmanager's send_resolved defaults).
+    public var recovery: Set<DestinationKind> = [.webhook]
+    /// The default detector's incident gap: how long an incident must stay quiet before it has recovered.
+    public var incidentGapDays = DefaultDetectorOptions().incidentGapDays
 
     public init() {}
 }
@@ -60,7 +64,8 @@ public struct Notifier {
                 do {
                     let registration = try outbox.register(
                         destination, salt: salt, backfill: options.backfill, widenBackfill: options.widenBackfill,
-                        retryFailed: options.retryFailed, detector: options.detector, now: stamp)
+                        retryFailed: options.retryFailed, detector: options.detector,
+                        recoveryGapDays: options.recovery.contains(destination.kind) ? options.incidentGapDays : nil, now: stamp)
                     var entry = DestinationReport(name: registration.name, kind: destination.kind, host: destination.url.host)
                     entry.isNew = registration.isNew
                     entry.backfillFrom = registration.backfillFrom

@@ -135,6 +135,7 @@ public struct DailyJob {
         if !settings.destinations.isEmpty || !settings.destinationProblems.isEmpty {
             var options = settings.notify
             options.detector = settings.detector
+            options.incidentGapDays = settings.defaultDetector.incidentGapDays
             let report = try Notifier(warehouse: warehouse, options: options, logger: logger)
                 .run(settings.destinations, problems: settings.destinationProblems)
             summary.notify = report
