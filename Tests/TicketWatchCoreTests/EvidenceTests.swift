@@ -102,13 +102,15 @@ import Testing
         #expect(text.contains("`&lt;!channel&gt;` 40"))
         #expect(!text.contains("<@U123>") && !text.contains("<!channel>") && !text.contains("<b>"))
 
-        // Report: escaped HTML, examples listed.
+        // Report: escaped HTML, examples listed, feedback shown.
+        try FeedbackStore(db: warehouse.db).mark(queueID, Feedback(verdict: .noise, note: "<i>known</i>", markedAt: "t", markedBy: nil))
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tw-report-\(UUID().uuidString)").path
         let written = try ReportWriter(warehouse: warehouse, options: ReportOptions(), logger: quietLogger).write(to: dir)
         let html = try String(contentsOfFile: written.pagePath, encoding: .utf8)
         #expect(html.contains("&lt;@U123&gt; *refund* `now` #0"))
         #expect(html.contains("mostly tag &lt;!channel&gt; (40)"))
         #expect(!html.contains("<b>Billing") && !html.contains("<@U123>"))
+        #expect(html.contains("<td class=\"state\">noise: &lt;i&gt;known&lt;/i&gt;</td>"))
     }
 
     @Test func explainTellsAPersonWhyAndWhatHappenedSince() throws {

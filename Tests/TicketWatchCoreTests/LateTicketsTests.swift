@@ -129,3 +129,13 @@ import Testing
         #expect(messages[0].messageID != OutgoingMessage.messageID(destination: "chat", alertIDs: [alert.id]))
     }
 }
+
+@Suite struct LateAlertSlackTests {
+    @Test func aLateAlertSaysSoInSlack() throws {
+        let alert = Alert(detector: "default", date: "2025-02-10", signal: "queue_volume", level: "queue:Alpha", value: 320, z: 6, threshold: 3)
+        let late = try #require(SlackMessage.message(for: [alert], destination: "chat", late: [alert.id])).bodyText
+        #expect(late.contains("_late: found after tickets for this day came in late_"))
+        let onTime = try #require(SlackMessage.message(for: [alert], destination: "chat")).bodyText
+        #expect(!onTime.contains("late"))
+    }
+}
