@@ -116,6 +116,11 @@ struct DeliveryOutbox {
                 """, [.text(name), .text(status), .text(now), SQLValue(detector), SQLValue(registration.backfillFrom)])
             if status == "pending" { registration.queued = db.changes } else { registration.skipped = db.changes }
         }
+        // A correction not sent yet for an alert that holds again (a later run found it after all) is moot.
+        try db.run("""
+            DELETE FROM notices WHERE destination = ? AND kind = 'withdrawn' AND status = 'pending'
+              AND alert_id IN (SELECT id FROM alerts WHERE withdrawn_at IS NULL)
+            """, [.text(name)])
         // One correction for each alert this destination had that has since been withdrawn (late tickets).
         try db.run("""
             INSERT INTO notices (alert_id, destination, kind, status, created_at)
@@ -219,7 +224,8 @@ struct DeliveryOutbox {
     func outstanding(destination: String, detector: String?) throws -> (pending: Int, failed: Int, lastFailure: String?) {
         let row = try db.query("""
             SELECT count(*) FILTER (WHERE d.status = 'pending')
-                     + (SELECT count(*) FROM notices n WHERE n.destination = ?1 AND n.status = 'pending'),
+                     + (SELECT count(*) FROM notices n JOIN alerts a2 ON a2.id = n.alert_id
+                        WHERE n.destination = ?1 AND n.status = 'pending' AND (?2 IS NULL OR a2.detector = ?2)),
                    count(*) FILTER (WHERE d.status = 'failed'),
                    (SELECT d2.last_error FROM deliveries d2 WHERE d2.destination = ?1 AND d2.status = 'failed'
                     ORDER BY d2.last_attempt_at DESC LIMIT 1)
