@@ -121,9 +121,34 @@ CREATE TABLE IF NOT EXISTS alerts (
     first_seen_at TEXT NOT NULL,              -- UTC, when detect first stored it
     updated_at    TEXT NOT NULL,              -- UTC, when its figures last changed
     withdrawn_at  TEXT,                       -- UTC, set when a later detection no longer finds it
+    silence_id    INTEGER REFERENCES silences(id),  -- the silence that covered it: stored, never notified
+    late          INTEGER NOT NULL DEFAULT 0, -- 1: found when late tickets made a run judge its day again
+    evidence      TEXT,                       -- JSON: observed vs expected, baseline, example tickets, what moved with it
     UNIQUE (detector, date, signal, level)
 );
 CREATE INDEX IF NOT EXISTS alerts_by_date ON alerts(date);
+
+-- PUBLIC. Silences: alerts whose level or signal matches `matcher` and whose date is before `ends_on` are stored
+-- (with alerts.silence_id set) but sent nowhere. Matchers: `global`, `queue:NAME`, `tag:NAME` (exact level),
+-- `queue:PREFIX*` (prefix), `signal:NAME` (every level of a signal), `*` (everything).
+CREATE TABLE IF NOT EXISTS silences (
+    id          INTEGER PRIMARY KEY,
+    matcher     TEXT NOT NULL,
+    ends_on     TEXT NOT NULL,                -- YYYY-MM-DD: covers alerts dated before this day
+    reason      TEXT NOT NULL,
+    created_at  TEXT NOT NULL,                -- UTC
+    created_by  TEXT,                         -- $USER of whoever added it, when known
+    removed_at  TEXT                          -- UTC, `silence remove`: it covers no new alert from then on
+);
+
+-- PUBLIC. On-call judgement of an alert (`alerts mark`): the latest one per alert.
+CREATE TABLE IF NOT EXISTS alert_feedback (
+    alert_id   TEXT PRIMARY KEY REFERENCES alerts(id),
+    verdict    TEXT NOT NULL CHECK (verdict IN ('useful', 'noise')),
+    note       TEXT,
+    marked_at  TEXT NOT NULL,                 -- UTC
+    marked_by  TEXT
+) WITHOUT ROWID;
 
 -- PUBLIC. Every place `notify` sends alerts to. A destination is known by its name (given as NAME=URL), or else
 -- by one derived from a salted hash of its URL, and never by the URL itself, which is a credential: a rotated URL
@@ -160,6 +185,23 @@ CREATE TABLE IF NOT EXISTS deliveries (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS deliveries_by_destination ON deliveries(destination, status);
 
+-- PUBLIC. Follow-up messages about alerts a destination already had: 'withdrawn' (late tickets showed it no longer
+-- holds: one short correction) and 'recovered' (its incident is back within its band; alert_id is the incident's
+-- first alert). At most one of each kind per alert and destination; statuses as in deliveries.
+CREATE TABLE IF NOT EXISTS notices (
+    alert_id          TEXT NOT NULL REFERENCES alerts(id),
+    destination       TEXT NOT NULL REFERENCES destinations(name),
+    kind              TEXT NOT NULL CHECK (kind IN ('withdrawn', 'recovered')),
+    status            TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts          INTEGER NOT NULL DEFAULT 0,
+    last_http_status  INTEGER,
+    last_error        TEXT,
+    created_at        TEXT NOT NULL,
+    last_attempt_at   TEXT,
+    delivered_at      TEXT,
+    PRIMARY KEY (alert_id, destination, kind)
+) WITHOUT ROWID;
+
 -- The default detector's memory: every day it has classified, so each run judges only days not judged before.
 CREATE TABLE IF NOT EXISTS detector_days (
     detector   TEXT NOT NULL,
@@ -168,6 +210,8 @@ CREATE TABLE IF NOT EXISTS detector_days (
                                               -- plausibly) | 'gap' (no ticket where traffic was expected: the
                                               -- feed was empty; left out of baselines)
     judged_at  TEXT NOT NULL,                 -- UTC, ISO 8601
+    figures    TEXT,                          -- fingerprint of the day's aggregates when judged: a later run
+                                              -- that finds them changed (late tickets) judges the day again
     PRIMARY KEY (detector, day)
 ) WITHOUT ROWID;
 

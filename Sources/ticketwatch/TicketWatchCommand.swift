@@ -16,6 +16,8 @@ struct TicketWatchCommand: ParsableCommand {
             AggregateCommand.self,
             DetectCommand.self,
             AlertsCommand.self,
+            SilenceCommand.self,
+            ExplainCommand.self,
             NotifyCommand.self,
             RejectsCommand.self,
             RunCommand.self,

@@ -10,11 +10,12 @@ public enum AlertFormat: String, Sendable, CaseIterable {
 /// Names are stored verbatim; escaping happens here, per medium, and only here.
 public enum AlertFormatter {
     /// Table and CSV end with a newline; JSON does not (print it with `print`).
-    public static func render(_ alerts: [Alert], as format: AlertFormat) -> String {
+    /// With `states`, each format also says what happened to each alert since (withdrawn, late, silenced, feedback).
+    public static func render(_ alerts: [Alert], as format: AlertFormat, states: [String: AlertState]? = nil) -> String {
         switch format {
-        case .table: table(alerts)
-        case .csv: csv(alerts)
-        case .json: json(alerts)
+        case .table: table(alerts, states: states)
+        case .csv: csv(alerts, states: states)
+        case .json: json(alerts, states: states)
         }
     }
 
@@ -22,27 +23,17 @@ public enum AlertFormatter {
 
     /// Aligned columns for a terminal: date, signal, level, value, z, id. Control characters in names are shown
     /// escaped so a queue name with a newline cannot break the layout.
-    public static func table(_ alerts: [Alert]) -> String {
-        let header = ["date", "signal", "level", "value", "z", "id"]
+    /// With `states`, a last column says what happened to the alert since.
+    public static func table(_ alerts: [Alert], states: [String: AlertState]? = nil) -> String {
+        var header = ["date", "signal", "level", "value", "z", "id"]
+        if states != nil { header.append("state") }
         let rows = alerts.map { alert in
-            [alert.date, printable(alert.signal), printable(alert.level), tableNumber(alert.value),
-             String(format: "%.2f", alert.z), alert.id]
+            var row = [alert.date, printable(alert.signal), printable(alert.level), tableNumber(alert.value),
+                       String(format: "%.2f", alert.z), alert.id]
+            if let states { row.append(printable(states[alert.id]?.summary ?? "")) }
+            return row
         }
-        let rightAligned: Set<Int> = [3, 4]
-        var widths = header.map(\.count)
-        for row in rows {
-            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
-        }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
-                return rightAligned.contains(i) ? pad + cell : (i == cells.count - 1 ? cell : cell + pad)
-            }.joined(separator: "  ")
-        }
-        var out = line(header) + "\n"
-        out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-        for row in rows { out += line(row) + "\n" }
-        return out
+        return TextTable.render(header: header, rows: rows, rightAligned: [3, 4])
     }
 
     /// Counts without a decimal point, rates to four places: what a person reads at a glance.
@@ -51,7 +42,7 @@ public enum AlertFormatter {
         return String(format: "%.4f", value)
     }
 
-    static func printable(_ text: String) -> String {
+    public static func printable(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -77,14 +68,22 @@ public enum AlertFormatter {
     public static let csvHeader = ["date", "signal", "value", "z", "level", "detector", "id", "threshold",
                                    "baseline_mean", "baseline_std", "incident"]
 
-    public static func csv(_ alerts: [Alert]) -> String {
-        var out = csvHeader.joined(separator: ",") + "\n"
+    /// Appended after `csvHeader` when states are given (tools reading by column name are unaffected).
+    public static let csvStateHeader = ["withdrawn_at", "late", "silence_id", "feedback", "feedback_note"]
+
+    public static func csv(_ alerts: [Alert], states: [String: AlertState]? = nil) -> String {
+        var out = (csvHeader + (states == nil ? [] : csvStateHeader)).joined(separator: ",") + "\n"
         for alert in alerts {
-            let fields = [
+            var fields = [
                 alert.date, alert.signal, alert.value.description, alert.z.description, alert.level,
                 alert.detector, alert.id, alert.threshold.description,
                 alert.baselineMean?.description ?? "", alert.baselineStd?.description ?? "", alert.incident ?? "",
             ]
+            if let states {
+                let state = states[alert.id] ?? AlertState()
+                fields += [state.withdrawnAt ?? "", state.late ? "1" : "0", state.silenceID.map(String.init) ?? "",
+                           state.feedback?.verdict.rawValue ?? "", state.feedback?.note ?? ""]
+            }
             out += fields.map(csvField).joined(separator: ",") + "\n"
         }
         return out
@@ -103,21 +102,24 @@ public enum AlertFormatter {
     /// An array of objects with every field (snake_case, as the table's columns), keys sorted so the output is
     /// stable; absent values are `null`. `details` is kept as the JSON text stored with the alert. No trailing
     /// newline. Non-finite numbers become strings, so encoding these plain values cannot fail.
-    public static func json(_ alerts: [Alert]) -> String {
+    public static func json(_ alerts: [Alert], states: [String: AlertState]? = nil) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        guard let data = try? encoder.encode(alerts.map(JSONAlert.init)) else { return "[]" }
+        let rows = alerts.map { alert in JSONAlert(alert: alert, state: states.map { $0[alert.id] ?? AlertState() }) }
+        guard let data = try? encoder.encode(rows) else { return "[]" }
         return String(decoding: data, as: UTF8.self)
     }
 
     private struct JSONAlert: Encodable {
         let alert: Alert
+        let state: AlertState?
 
         enum CodingKeys: String, CodingKey {
             case id, detector, date, signal, level, value, z, threshold
             case baselineMean = "baseline_mean", baselineStd = "baseline_std", incident, details
+            case withdrawnAt = "withdrawn_at", late, silenceID = "silence_id", feedback, feedbackNote = "feedback_note"
         }
 
         func encode(to encoder: Encoder) throws {
@@ -134,6 +136,13 @@ public enum AlertFormatter {
             try c.encode(alert.baselineStd, forKey: .baselineStd)
             try c.encode(alert.incident, forKey: .incident)
             try c.encode(alert.details, forKey: .details)
+            if let state {
+                try c.encode(state.withdrawnAt, forKey: .withdrawnAt)
+                try c.encode(state.late, forKey: .late)
+                try c.encode(state.silenceID, forKey: .silenceID)
+                try c.encode(state.feedback?.verdict.rawValue, forKey: .feedback)
+                try c.encode(state.feedback?.note, forKey: .feedbackNote)
+            }
         }
     }
 }

@@ -43,6 +43,7 @@ public struct AlertStore {
         let lookup = try db.prepare("SELECT 1 FROM alerts WHERE detector = ? AND date = ? AND signal = ? AND level = ?")
         let upsert = try db.prepare(AlertStore.upsertSQL)
         var inserted = 0, updated = 0, unchanged = 0
+        var changed: [Alert] = []
         for alert in alerts {
             try lookup.bind([.text(alert.detector), .text(alert.date), .text(alert.signal), .text(alert.level)])
             let existed = try lookup.step()
@@ -54,7 +55,17 @@ public struct AlertStore {
                 SQLValue(alert.incident), SQLValue(alert.details), .text(now),
             ])
             if !existed { inserted += 1 } else if db.changes > 0 { updated += 1 } else { unchanged += 1 }
+            if !existed || db.changes > 0 { changed.append(alert) }
         }
+        // Evidence is read after every alert is in, so each can name the others of its day.
+        let collector = EvidenceCollector(db: db)
+        let store = try db.prepare("UPDATE alerts SET evidence = ? WHERE id = ?")
+        for alert in changed {
+            try store.run([.text(try collector.collect(alert).jsonText), .text(alert.id)])
+        }
+        // Silenced alerts are stored like any other, and marked here, in the same transaction, so nobody can
+        // query (or notify) a new alert before its silence shows.
+        try SilenceStore(db: db).coverWithinTransaction()
         return (inserted, updated, unchanged)
     }
 
@@ -117,6 +128,13 @@ public struct AlertStore {
            OR alerts.incident IS NOT excluded.incident OR alerts.details IS NOT excluded.details
            OR alerts.withdrawn_at IS NOT NULL
         """
+
+    /// The ids among `ids` of alerts found late (their day judged again after late tickets).
+    func lateIDs(among ids: [String]) throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        let late = Set(try db.query("SELECT id FROM alerts WHERE late = 1").compactMap { $0[0].string })
+        return late.intersection(ids)
+    }
 
     /// Stored alerts, ordered by date, signal, level (SQLite's byte order, the same as the detectors' output).
     /// `since` keeps dates on or after it (YYYY-MM-DD); withdrawn alerts are left out unless asked for.

@@ -32,6 +32,7 @@ public enum DetectorParameters {
             case "gap_probability": options.gapProbability = value
             case "growth": options.growth = value
             case "incident_gap_days": options.incidentGapDays = try whole(value, key, file, section: "default", atLeast: 0)
+            case "late_days": options.lateDays = try whole(value, key, file, section: "default", atLeast: 0)
             default: throw unknown(key, file, section: "default")
             }
         }

@@ -29,6 +29,8 @@ public struct TicketWatchConfig: Sendable {
         public var backfill: String?
         public var timeout: Double?
         public var retryFor: Double?
+        /// Destination kinds that get recovery messages (`[notify] recovery = ["webhook"]`).
+        public var recovery: [String]?
     }
 
     /// One `[[destinations]]` entry. The URL itself is never in this file: it is a credential, read from a file
@@ -125,6 +127,7 @@ public struct TicketWatchConfig: Sendable {
             }
             config.notify.timeout = try notify.number("timeout", above: 0)
             config.notify.retryFor = try notify.number("retry_for", atLeast: 0)
+            config.notify.recovery = try notify.strings("recovery")
             try notify.finish()
         }
         for (index, var entry) in try reader.tables("destinations").enumerated() {

@@ -32,6 +32,10 @@ public struct DefaultDetector {
         public var alerts: [Alert] = []
         public var suppressed = 0
         public var stored = (inserted: 0, updated: 0, unchanged: 0, withdrawn: 0)
+        /// Days judged before and judged again because late tickets changed them (a prefix of `days`).
+        public var rejudged: [String] = []
+        /// Alerts of those days that are new: stored with `late` set.
+        public var late: [String] = []
     }
 
     /// Judges the new days up to `through` (YYYY-MM-DD; default: the newest day with tickets) and stores the
@@ -40,8 +44,16 @@ public struct DefaultDetector {
     public func run(in db: Database, through: String? = nil, now: String) throws -> Outcome {
         try db.writeTransaction {
             var outcome = try judgeNewDays(in: db, through: through, now: now)
+            var known = Set<String>()
+            if let first = outcome.rejudged.first, let last = outcome.rejudged.last {
+                known = Set(try db.query("SELECT id FROM alerts WHERE detector = ? AND date BETWEEN ? AND ?",
+                                         [.text(Self.name), .text(first), .text(last)]).compactMap { $0[0].string })
+            }
             outcome.stored = try AlertStore(db: db).upsertWithinTransaction(
                 detector: Self.name, days: outcome.days, alerts: outcome.alerts, now: now)
+            let rejudged = Set(outcome.rejudged)
+            outcome.late = outcome.alerts.filter { rejudged.contains($0.date) && !known.contains($0.id) }.map(\.id)
+            for id in outcome.late { try db.run("UPDATE alerts SET late = 1 WHERE id = ?", [.text(id)]) }
             return outcome
         }
     }
@@ -55,7 +67,16 @@ public struct DefaultDetector {
         // Never past the newest day with tickets: a day whose export has not arrived yet (late, or still settling
         // in the inbox) must not be classified as empty, or it would never be judged once its tickets come.
         let last = min(through.flatMap(CivilDate.init)?.daysSinceEpoch ?? dataEnd, dataEnd)
-        let first = try state.lastJudgedDay().map { $0 + 1 } ?? dataStart
+        let lastJudged = try state.lastJudgedDay()
+        var first = lastJudged.map { $0 + 1 } ?? dataStart
+        // Late tickets: when one of the newest judged days changed, judge it and every day after it again, from the
+        // state before it, exactly as if its tickets had been there the first time.
+        if let lastJudged, options.lateDays > 0, last >= lastJudged,
+           let changed = try state.firstChangedDay(from: lastJudged - options.lateDays + 1, through: lastJudged) {
+            try state.forget(from: changed)
+            outcome.rejudged = (changed...lastJudged).map { CivilDate(daysSinceEpoch: $0).description }
+            first = changed
+        }
         guard first <= last else { return outcome }
 
         let loadStart = max(dataStart, first - options.seasonWindow)
@@ -108,7 +129,7 @@ public struct DefaultDetector {
             }
             usable[t] = status.isUsable
             windows.extend(through: t + 1, usable: usable)
-            try state.record(day: date, status: status, now: now)
+            try state.record(day: date, status: status, now: now, figures: try DayFingerprint.of(date, in: db))
             outcome.days.append(date)
         }
         outcome.alerts.sort(by: Alert.precedes)

@@ -34,6 +34,9 @@ public struct DefaultDetectorOptions: Sendable, Equatable {
     public var growth: Double
     /// Days without a finding after which an incident is over (a new surge of the same series is a new incident).
     public var incidentGapDays: Int
+    /// How many of the newest judged days a run checks for late tickets: when one of them has changed, the run
+    /// judges it and every day after it again (new alerts are marked late, vanished ones withdrawn).
+    public var lateDays = 3
 
     public init(
         falseDiscoveryRate: Double = 0.005, globalWeight: Double = 1, seasonWindow: Int = 112,
@@ -60,6 +63,7 @@ public struct DefaultDetectorOptions: Sendable, Equatable {
 
     /// Why these options cannot be used, or nil when they can.
     public var problem: String? {
+        if lateDays < 0 { return "late days cannot be negative" }
         if !(falseDiscoveryRate > 0 && falseDiscoveryRate < 1) { return "the false-discovery rate must be between 0 and 1" }
         if !(globalWeight > 0) { return "the global weight must be positive" }
         if levelWindow < 7 || shareWindow < 7 || seasonWindow < 14 { return "windows must be at least 7 days (season: 14)" }

@@ -69,9 +69,32 @@ struct DetectorState {
         }
     }
 
-    func record(day: String, status: DayStatus, now: String) throws {
-        try db.run("INSERT OR REPLACE INTO detector_days (detector, day, status, judged_at) VALUES (?, ?, ?, ?)",
-                   [.text(detector), .text(day), .text(status.rawValue), .text(now)])
+    func record(day: String, status: DayStatus, now: String, figures: String? = nil) throws {
+        try db.run("INSERT OR REPLACE INTO detector_days (detector, day, status, judged_at, figures) VALUES (?, ?, ?, ?, ?)",
+                   [.text(detector), .text(day), .text(status.rawValue), .text(now), SQLValue(figures)])
+    }
+
+    /// The first of the days `from...through` whose aggregates differ from those it was judged on, as days since
+    /// the epoch. Days judged before fingerprints were kept (schema 1) have none and are left alone.
+    func firstChangedDay(from first: Int, through last: Int) throws -> Int? {
+        guard first <= last else { return nil }
+        let rows = try db.query("""
+            SELECT day, figures FROM detector_days WHERE detector = ? AND day BETWEEN ? AND ? AND figures IS NOT NULL
+            ORDER BY day
+            """, [.text(detector), .text(CivilDate(daysSinceEpoch: first).description),
+                  .text(CivilDate(daysSinceEpoch: last).description)])
+        for row in rows {
+            guard let day = row[0].string, let date = CivilDate(day) else { continue }
+            if try DayFingerprint.of(day, in: db) != row[1].string { return date.daysSinceEpoch }
+        }
+        return nil
+    }
+
+    /// Forgets what was judged from `day` on, so those days are judged again exactly as a first time.
+    func forget(from day: Int) throws {
+        let text = CivilDate(daysSinceEpoch: day).description
+        try db.run("DELETE FROM detector_findings WHERE detector = ? AND day >= ?", [.text(detector), .text(text)])
+        try db.run("DELETE FROM detector_days WHERE detector = ? AND day >= ?", [.text(detector), .text(text)])
     }
 
     func record(day: String, finding: Finding, incident: String, alerted: Bool) throws {

@@ -59,7 +59,7 @@ struct DeliveryOutbox {
     /// reaches further back (its skipped rows in the new window go back to pending). A changed URL under a known
     /// name, or `retryFailed`, puts its failed rows back to pending: the usual fix for a 404/410 is a new URL.
     func register(_ destination: Destination, salt: [UInt8], backfill: Backfill, widenBackfill: Bool,
-                  retryFailed: Bool, detector: String?, now: String) throws -> Registration {
+                  retryFailed: Bool, detector: String?, recoveryGapDays: Int? = nil, now: String) throws -> Registration {
         let fingerprint = DeliveryOutbox.fingerprint(destination.url, salt: salt)
         let name = DeliveryOutbox.name(of: destination, fingerprint: fingerprint)
         var registration = Registration(name: name)
@@ -105,17 +105,80 @@ struct DeliveryOutbox {
         }
 
         // Queue every live alert this destination has no row for: pending, or skipped when older than its backfill.
+        // Silenced alerts get no row: they are never sent, and stay out of the counts of what is left to send.
         for status in ["pending", "skipped"] {
             try db.run("""
                 INSERT INTO deliveries (alert_id, destination, status, created_at)
                 SELECT a.id, ?1, ?2, ?3 FROM alerts a
-                WHERE a.withdrawn_at IS NULL AND (?4 IS NULL OR a.detector = ?4)
+                WHERE a.withdrawn_at IS NULL AND a.silence_id IS NULL AND (?4 IS NULL OR a.detector = ?4)
                   AND ((?2 = 'skipped') = (?5 IS NOT NULL AND a.date < ?5))
                   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.destination = ?1)
                 """, [.text(name), .text(status), .text(now), SQLValue(detector), SQLValue(registration.backfillFrom)])
             if status == "pending" { registration.queued = db.changes } else { registration.skipped = db.changes }
         }
+        // A correction not sent yet for an alert that holds again (a later run found it after all) is moot.
+        try db.run("""
+            DELETE FROM notices WHERE destination = ? AND kind = 'withdrawn' AND status = 'pending'
+              AND alert_id IN (SELECT id FROM alerts WHERE withdrawn_at IS NULL)
+            """, [.text(name)])
+        // One correction for each alert this destination had that has since been withdrawn (late tickets).
+        try db.run("""
+            INSERT INTO notices (alert_id, destination, kind, status, created_at)
+            SELECT d.alert_id, d.destination, 'withdrawn', 'pending', ?2 FROM deliveries d JOIN alerts a ON a.id = d.alert_id
+            WHERE d.destination = ?1 AND d.status = 'delivered' AND a.withdrawn_at IS NOT NULL
+              AND (?3 IS NULL OR a.detector = ?3)
+              AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.alert_id = d.alert_id AND n.destination = ?1 AND n.kind = 'withdrawn')
+            """, [.text(name), .text(now), SQLValue(detector)])
+        if let gap = recoveryGapDays, detector == nil || detector == DefaultDetector.name {
+            try queueRecoveries(destination: name, incidentGapDays: gap, now: now)
+        }
         return registration
+    }
+
+    /// Judged days after an incident's last finding before it counts as recovered: past the incident gap, no new
+    /// finding can continue it, so "recovered" is said once and never contradicted by the same incident.
+    static let recoveryWindowDays = 3
+
+    /// Queues one 'recovered' notice per incident of the default detector that this destination was told about
+    /// (an alert of it delivered) and that is over: no finding in the days a continuation would need, judged since.
+    /// Only incidents that ended within the newest `recoveryWindowDays` judged days qualify, so a destination added
+    /// with a long backfill does not get a recovery for every incident in history.
+    func queueRecoveries(destination: String, incidentGapDays gap: Int, now: String) throws {
+        guard let newest = try db.scalar("SELECT max(day) FROM detector_days WHERE detector = ?",
+                                         [.text(DefaultDetector.name)])?.string.flatMap(CivilDate.init) else { return }
+        let endedBy = newest.adding(days: -(gap + 1)).description
+        let endedAfter = newest.adding(days: -(gap + 1) - Self.recoveryWindowDays).description
+        try db.run("""
+            INSERT INTO notices (alert_id, destination, kind, status, created_at)
+            SELECT (SELECT a.id FROM alerts a JOIN deliveries d ON d.alert_id = a.id
+                    WHERE a.detector = ?1 AND a.incident = ended.incident AND d.destination = ?2 AND d.status = 'delivered'
+                    ORDER BY a.date, a.signal, a.level LIMIT 1), ?2, 'recovered', 'pending', ?3
+            FROM (SELECT incident FROM detector_findings WHERE detector = ?1 GROUP BY incident
+                  HAVING max(day) <= ?4 AND max(day) > ?5) AS ended
+            WHERE EXISTS (SELECT 1 FROM alerts a JOIN deliveries d ON d.alert_id = a.id
+                          WHERE a.detector = ?1 AND a.incident = ended.incident AND d.destination = ?2
+                            AND d.status = 'delivered' AND a.withdrawn_at IS NULL)
+              AND NOT EXISTS (SELECT 1 FROM notices n JOIN alerts a ON a.id = n.alert_id
+                              WHERE n.destination = ?2 AND n.kind = 'recovered' AND a.incident = ended.incident)
+            """, [.text(DefaultDetector.name), .text(destination), .text(now), .text(endedBy), .text(endedAfter)])
+    }
+
+    /// The destination's pending follow-ups that still hold (a withdrawn alert not reinstated meanwhile).
+    func pendingNotices(destination: String, detector: String?) throws -> [(kind: NoticeKind, alert: Alert)] {
+        try db.query("""
+            SELECT n.kind, a.detector, a.date, a.signal, a.level, a.value, a.z, a.threshold, a.baseline_mean,
+                   a.baseline_std, a.incident, a.details
+            FROM notices n JOIN alerts a ON a.id = n.alert_id
+            WHERE n.destination = ?1 AND n.status = 'pending' AND (?2 IS NULL OR a.detector = ?2)
+              AND (n.kind <> 'withdrawn' OR a.withdrawn_at IS NOT NULL)
+            ORDER BY n.kind, a.date, a.signal, a.level
+            """, [.text(destination), SQLValue(detector)]).compactMap { row in
+            guard let kind = row[0].string.flatMap(NoticeKind.init) else { return nil }
+            return (kind, Alert(detector: row[1].string ?? "", date: row[2].string ?? "", signal: row[3].string ?? "",
+                                level: row[4].string ?? "", value: row[5].double ?? 0, z: row[6].double ?? 0,
+                                threshold: row[7].double ?? 0, baselineMean: row[8].double, baselineStd: row[9].double,
+                                incident: row[10].string, details: row[11].string))
+        }
     }
 
     /// The first day of the newest `backfill` judged days (days with daily figures or alerts, up to the newest
@@ -145,7 +208,7 @@ struct DeliveryOutbox {
             SELECT a.detector, a.date, a.signal, a.level, a.value, a.z, a.threshold, a.baseline_mean, a.baseline_std,
                    a.incident, a.details
             FROM deliveries d JOIN alerts a ON a.id = d.alert_id
-            WHERE d.destination = ?1 AND d.status = 'pending' AND a.withdrawn_at IS NULL
+            WHERE d.destination = ?1 AND d.status = 'pending' AND a.withdrawn_at IS NULL AND a.silence_id IS NULL
               AND (?2 IS NULL OR a.detector = ?2)
             ORDER BY a.date, a.signal, a.level, a.detector
             """, [.text(destination), SQLValue(detector)]).map { row in
@@ -160,18 +223,22 @@ struct DeliveryOutbox {
     /// the last error recorded for a failed one.
     func outstanding(destination: String, detector: String?) throws -> (pending: Int, failed: Int, lastFailure: String?) {
         let row = try db.query("""
-            SELECT count(*) FILTER (WHERE d.status = 'pending'), count(*) FILTER (WHERE d.status = 'failed'),
+            SELECT count(*) FILTER (WHERE d.status = 'pending')
+                     + (SELECT count(*) FROM notices n JOIN alerts a2 ON a2.id = n.alert_id
+                        WHERE n.destination = ?1 AND n.status = 'pending' AND (?2 IS NULL OR a2.detector = ?2)),
+                   count(*) FILTER (WHERE d.status = 'failed'),
                    (SELECT d2.last_error FROM deliveries d2 WHERE d2.destination = ?1 AND d2.status = 'failed'
                     ORDER BY d2.last_attempt_at DESC LIMIT 1)
             FROM deliveries d JOIN alerts a ON a.id = d.alert_id
-            WHERE d.destination = ?1 AND a.withdrawn_at IS NULL AND (?2 IS NULL OR a.detector = ?2)
+            WHERE d.destination = ?1 AND a.withdrawn_at IS NULL AND a.silence_id IS NULL
+              AND (?2 IS NULL OR a.detector = ?2)
             """, [.text(destination), SQLValue(detector)]).first
         return (row?[0].int ?? 0, row?[1].int ?? 0, row?[2].string)
     }
 
     /// Records one HTTP attempt that carried `alertIDs`, in its own transaction: attempts + 1, the answer, and the
     /// new status (delivered after a 2xx, failed after a permanent refusal, else still pending).
-    func record(_ outcome: Outcome, alertIDs: [String], destination: String, now: String) throws {
+    func record(_ outcome: Outcome, alertIDs: [String], destination: String, now: String, notice: NoticeKind? = nil) throws {
         let status: String?, httpStatus: Int?, error: String?
         switch outcome {
         case .delivered(let code): (status, httpStatus, error) = ("delivered", code, nil)
@@ -180,14 +247,16 @@ struct DeliveryOutbox {
         }
         try db.writeTransaction {
             let update = try db.prepare("""
-                UPDATE deliveries SET status = coalesce(?1, status), attempts = attempts + 1, last_http_status = ?2,
-                       last_error = ?3, last_attempt_at = ?4,
+                UPDATE \(notice == nil ? "deliveries" : "notices") SET status = coalesce(?1, status), attempts = attempts + 1,
+                       last_http_status = ?2, last_error = ?3, last_attempt_at = ?4,
                        delivered_at = CASE WHEN ?1 = 'delivered' THEN ?4 ELSE delivered_at END
-                WHERE destination = ?5 AND alert_id = ?6
+                WHERE destination = ?5 AND alert_id = ?6 \(notice == nil ? "" : "AND kind = ?7")
                 """)
             for id in alertIDs {
-                try update.run([SQLValue(status), httpStatus.map { SQLValue($0) } ?? .null, SQLValue(error),
-                                .text(now), .text(destination), .text(id)])
+                var bindings: [SQLValue] = [SQLValue(status), httpStatus.map { SQLValue($0) } ?? .null, SQLValue(error),
+                                            .text(now), .text(destination), .text(id)]
+                if let notice { bindings.append(.text(notice.rawValue)) }
+                try update.run(bindings)
             }
         }
     }

@@ -17,6 +17,10 @@ public struct NotifyOptions: Sendable {
     public var timeout: Double = 10
     public var retry = RetryPolicy()
     public var webhookMaxBytes = WebhookPayload.defaultMaxBytes
+    /// Kinds of destination told when an alerted incident recovers (Alertmanager's send_resolved defaults).
+    public var recovery: Set<DestinationKind> = [.webhook]
+    /// The default detector's incident gap: how long an incident must stay quiet before it has recovered.
+    public var incidentGapDays = DefaultDetectorOptions().incidentGapDays
 
     public init() {}
 }
@@ -54,11 +58,14 @@ public struct Notifier {
         var planned: [(Destination, DestinationReport)] = []
         try db.execute("BEGIN IMMEDIATE")
         do {
+            // A silence added since detection covers the alerts not sent yet.
+            try SilenceStore(db: db).coverWithinTransaction()
             for destination in destinations {
                 do {
                     let registration = try outbox.register(
                         destination, salt: salt, backfill: options.backfill, widenBackfill: options.widenBackfill,
-                        retryFailed: options.retryFailed, detector: options.detector, now: stamp)
+                        retryFailed: options.retryFailed, detector: options.detector,
+                        recoveryGapDays: options.recovery.contains(destination.kind) ? options.incidentGapDays : nil, now: stamp)
                     var entry = DestinationReport(name: registration.name, kind: destination.kind, host: destination.url.host)
                     entry.isNew = registration.isNew
                     entry.backfillFrom = registration.backfillFrom
@@ -73,7 +80,10 @@ public struct Notifier {
             if options.dryRun {
                 for (destination, var entry) in planned {
                     let alerts = try outbox.pendingAlerts(destination: entry.name, detector: options.detector)
-                    entry.messages = messages(for: alerts, kind: destination.kind, name: entry.name)
+                    entry.messages = try messages(for: alerts, kind: destination.kind, name: entry.name)
+                    entry.messages += NoticeMessage.messages(
+                        for: try outbox.pendingNotices(destination: entry.name, detector: options.detector),
+                        kind: destination.kind, destination: entry.name)
                     let outstanding = try outbox.outstanding(destination: entry.name, detector: options.detector)
                     entry.pending = outstanding.pending
                     entry.failed = outstanding.failed
@@ -102,7 +112,10 @@ public struct Notifier {
         log[metadataKey: "destination"] = "\(entry.name)"
         log[metadataKey: "host"] = "\(entry.host)"
         let alerts = try outbox.pendingAlerts(destination: entry.name, detector: options.detector)
-        entry.messages = messages(for: alerts, kind: destination.kind, name: entry.name)
+        entry.messages = try messages(for: alerts, kind: destination.kind, name: entry.name)
+        entry.messages += NoticeMessage.messages(
+            for: try outbox.pendingNotices(destination: entry.name, detector: options.detector),
+            kind: destination.kind, destination: entry.name)
 
         if !entry.messages.isEmpty {
             let client = try HTTPClient(timeout: options.timeout)
@@ -142,8 +155,8 @@ public struct Notifier {
             switch post(message, to: destination, client: client) {
             case .success(let response):
                 if response.isSuccess {
-                    try outbox.record(.delivered(status: response.status), alertIDs: message.alertIDs, destination: entry.name, now: Clock.nowUTC())
-                    entry.delivered += message.alertIDs.count
+                    try outbox.record(.delivered(status: response.status), alertIDs: message.alertIDs, destination: entry.name, now: Clock.nowUTC(), notice: message.notice)
+                    if message.notice == nil { entry.delivered += message.alertIDs.count } else { entry.notices += message.alertIDs.count }
                     entry.posts += 1
                     log.info("delivered", metadata: ["alerts": "\(message.alertIDs.count)", "status": "\(response.status)", "attempt": "\(attempt)"])
                     return .delivered
@@ -152,7 +165,7 @@ public struct Notifier {
                 switch RetryPolicy.verdict(for: response, now: Date()) {
                 case .permanent:
                     try outbox.record(.refused(status: response.status, error: failure), alertIDs: message.alertIDs,
-                                      destination: entry.name, now: Clock.nowUTC())
+                                      destination: entry.name, now: Clock.nowUTC(), notice: message.notice)
                     entry.problem = failure
                     log.error("refused for good, not retried", metadata: ["status": "\(response.status)", "answer": "\(failure)"])
                     return .refused
@@ -162,16 +175,16 @@ public struct Notifier {
                     delay = seconds
                 }
                 try outbox.record(.stillPending(status: response.status, error: failure), alertIDs: message.alertIDs,
-                                  destination: entry.name, now: Clock.nowUTC())
+                                  destination: entry.name, now: Clock.nowUTC(), notice: message.notice)
             case .failure(let error):
                 failure = "\(error)"
                 guard error.isTransient else {
-                    try outbox.record(.refused(status: nil, error: failure), alertIDs: message.alertIDs, destination: entry.name, now: Clock.nowUTC())
+                    try outbox.record(.refused(status: nil, error: failure), alertIDs: message.alertIDs, destination: entry.name, now: Clock.nowUTC(), notice: message.notice)
                     entry.problem = failure
                     log.error("refused for good, not retried", metadata: ["reason": "\(failure)"])
                     return .refused
                 }
-                try outbox.record(.stillPending(status: nil, error: failure), alertIDs: message.alertIDs, destination: entry.name, now: Clock.nowUTC())
+                try outbox.record(.stillPending(status: nil, error: failure), alertIDs: message.alertIDs, destination: entry.name, now: Clock.nowUTC(), notice: message.notice)
                 delay = options.retry.backoff(retry: attempt, random: Double.random(in: 0..<1))
             }
             if Date().addingTimeInterval(delay) > deadline {
@@ -197,10 +210,17 @@ public struct Notifier {
     }
 
     /// The bodies for one destination: one Slack message, or the webhook body split by size.
-    func messages(for alerts: [Alert], kind: DestinationKind, name: String) -> [OutgoingMessage] {
+    /// Each alert goes with its evidence and, when late tickets brought it, says so.
+    func messages(for alerts: [Alert], kind: DestinationKind, name: String) throws -> [OutgoingMessage] {
+        let ids = alerts.map(\.id)
+        let evidence = try Evidence.load(ids, in: warehouse.db)
+        let late = try AlertStore(db: warehouse.db).lateIDs(among: ids)
         switch kind {
-        case .slack: SlackMessage.message(for: alerts, destination: name).map { [$0] } ?? []
-        case .webhook: WebhookPayload.messages(for: alerts, destination: name, maxBytes: options.webhookMaxBytes)
+        case .slack:
+            return SlackMessage.message(for: alerts, destination: name, evidence: evidence, late: late).map { [$0] } ?? []
+        case .webhook:
+            return WebhookPayload.messages(for: alerts, destination: name, maxBytes: options.webhookMaxBytes,
+                                           evidence: evidence, late: late)
         }
     }
 

@@ -13,6 +13,8 @@ public struct DestinationReport: Sendable {
     public var urlChanged = false
     /// Alerts delivered in this run, the posts that carried them, and the HTTP attempts made.
     public var delivered = 0
+    /// Follow-ups delivered in this run: corrections of withdrawn alerts, recoveries.
+    public var notices = 0
     public var posts = 0
     public var attempts = 0
     /// What the run would post (dry run) or posted.

@@ -9,15 +9,20 @@ public struct OutgoingMessage: Sendable {
     /// Stable for the same destination and the same alerts: the `webhook-id` a receiver de-duplicates on, the same
     /// on every retry and on the next run when a post timed out after the receiver had it.
     public let messageID: String
+    /// nil for alerts (recorded in `deliveries`); `withdrawn` or `recovered` for a follow-up (in `notices`).
+    public let notice: NoticeKind?
 
-    init(body: [UInt8], alertIDs: [String], destination: String) {
+    init(body: [UInt8], alertIDs: [String], destination: String, notice: NoticeKind? = nil) {
         self.body = body
         self.alertIDs = alertIDs
-        self.messageID = OutgoingMessage.messageID(destination: destination, alertIDs: alertIDs)
+        self.notice = notice
+        self.messageID = OutgoingMessage.messageID(destination: destination, alertIDs: alertIDs, notice: notice)
     }
 
-    static func messageID(destination: String, alertIDs: [String]) -> String {
-        let digest = SHA256.hash(data: Data("ticketwatch|\(destination)|\(alertIDs.sorted().joined(separator: ","))".utf8))
+    static func messageID(destination: String, alertIDs: [String], notice: NoticeKind? = nil) -> String {
+        // A follow-up about the same alerts is another message: its own webhook-id, so it is not de-duplicated away.
+        let kind = notice.map { "|\($0.rawValue)" } ?? ""
+        let digest = SHA256.hash(data: Data("ticketwatch|\(destination)|\(alertIDs.sorted().joined(separator: ","))\(kind)".utf8))
         return "msg_" + digest.prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 

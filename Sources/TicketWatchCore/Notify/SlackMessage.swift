@@ -16,7 +16,9 @@ public enum SlackMessage {
     /// Longer names are cut (before escaping, so an entity is never cut in half).
     static let maxNameCharacters = 100
 
-    public static func message(for alerts: [Alert], destination: String) -> OutgoingMessage? {
+    /// `evidence` (by alert id) adds a line per item: expected, baseline, what moved with it, example tickets.
+    public static func message(for alerts: [Alert], destination: String, evidence: [String: Evidence] = [:],
+                               late: Set<String> = []) -> OutgoingMessage? {
         guard !alerts.isEmpty else { return nil }
         let items = NotificationItem.group(alerts)
         let dates = alerts.map(\.date).sorted()
@@ -34,7 +36,7 @@ public enum SlackMessage {
         let reserve = 200  // room for the summary section
         var shown = 0
         for item in items {
-            let text = sectionText(item)
+            let text = sectionText(item, evidence: evidence[item.lead.id], late: late.contains(item.lead.id))
             let blocksAfter = blocks.count + 1 + 2  // this section, the summary, the closing context
             guard blocksAfter <= maxBlocks, used + text.count + reserve <= maxTotalCharacters else { break }
             blocks.append(section(text))
@@ -96,15 +98,17 @@ public enum SlackMessage {
     }
 
     /// One item: a single alert in two lines, or an incident with one line per alert (cut to the section limit).
-    static func sectionText(_ item: NotificationItem) -> String {
+    static func sectionText(_ item: NotificationItem, evidence: Evidence? = nil, late: Bool = false) -> String {
+        let lateMark = late ? " · _late: found after tickets for this day came in late_" : ""
+        let evidenceText = evidence.map { "\n" + evidenceLine($0) } ?? ""
         if item.alerts.count == 1 {
             let alert = item.lead
             let incident = item.incident.map { " · incident `\(name($0))`" } ?? ""
-            return "*\(escape(alert.date))* · *\(escape(alert.signal))* · \(levelText(alert.level))\(incident)\n"
-                + "\(figures(alert)) · `\(escape(alert.id))`"
+            return "*\(escape(alert.date))* · *\(escape(alert.signal))* · \(levelText(alert.level))\(incident)\(lateMark)\n"
+                + "\(figures(alert)) · `\(escape(alert.id))`" + evidenceText
         }
         var text = "*\(escape(item.date))* · incident `\(name(item.incident ?? "-"))` · "
-            + "\(item.alerts.count) signal\(item.alerts.count == 1 ? "" : "s")"
+            + "\(item.alerts.count) signal\(item.alerts.count == 1 ? "" : "s")\(lateMark)" + evidenceText
         for (index, alert) in item.alerts.enumerated() {
             let line = "\n• *\(escape(alert.signal))* · \(levelText(alert.level)): \(figures(alert)) · `\(escape(alert.id))`"
             let remaining = item.alerts.count - index
@@ -115,6 +119,37 @@ public enum SlackMessage {
             text += line
         }
         return text
+    }
+
+    /// "_why:_ expected 40 from 56 days · with tag `refund` 80 · e.g. `T-1` “Refund missing”, `T-7` …": every
+    /// name and subject from data goes through `name` (escaped, no backticks, no line breaks, cut short).
+    static func evidenceLine(_ evidence: Evidence) -> String {
+        var parts: [String] = []
+        if let days = evidence.baselineDays {
+            parts.append("baseline \(days) day\(days == 1 ? "" : "s")" + (evidence.baselineWindow.map { " (\(escape($0)))" } ?? ""))
+        }
+        if !evidence.common.isEmpty, let kind = evidence.commonKind {
+            parts.append("mostly \(kind) " + evidence.common.map { "`\(name($0.name))` \($0.tickets)" }.joined(separator: ", "))
+        }
+        if !evidence.movedWith.isEmpty {
+            parts.append("moved with " + evidence.movedWith.prefix(4).map { levelText($0.level) }.joined(separator: ", "))
+        }
+        var text = "_why:_ " + (parts.isEmpty ? "see `ticketwatch explain`" : parts.joined(separator: " · "))
+        if !evidence.examples.isEmpty {
+            text += "\n_e.g._ " + evidence.examples.map { example in
+                "`\(name(example.ticketID))`" + (example.subject.map { " “\(subject($0))”" } ?? "")
+            }.joined(separator: ", ")
+        }
+        return text
+    }
+
+    /// A subject from data, outside a code span: as `name`, shorter, and without the characters that would start
+    /// Slack formatting (bold, italics, strike, code) around it.
+    static func subject(_ raw: String) -> String {
+        let plain = String(raw.map { "*_~`".contains($0) ? " " : $0 })
+        var cleaned = String(plain.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? " " : Character($0) })
+        if cleaned.count > 60 { cleaned = String(cleaned.prefix(59)) + "…" }
+        return escape(cleaned)
     }
 
     /// "182 vs baseline 40.1 ± 12.3 · z *3.54* (≥ 3.5)"; rates in percent.

@@ -13,7 +13,10 @@
 public enum WebhookPayload {
     public static let defaultMaxBytes = 256 * 1024
 
-    public static func messages(for alerts: [Alert], destination: String, maxBytes: Int = defaultMaxBytes) -> [OutgoingMessage] {
+    /// `evidence` (by alert id) is added to each alert as an `evidence` object; `late` alerts carry `"late": true`.
+    public static func messages(for alerts: [Alert], destination: String, maxBytes: Int = defaultMaxBytes,
+                                evidence: [String: Evidence] = [:], late: Set<String> = []) -> [OutgoingMessage] {
+        let extras = Extras(evidence: evidence, late: late)
         let items = NotificationItem.group(alerts)
         guard !items.isEmpty else { return [] }
 
@@ -22,7 +25,7 @@ public enum WebhookPayload {
         var chunks: [[NotificationItem]] = [[]]
         var size = envelope
         for item in items {
-            let cost = item.alerts.map { alertObject($0).serialized().utf8.count + 1 }.reduce(0, +)
+            let cost = item.alerts.map { alertObject($0, extras).serialized().utf8.count + 1 }.reduce(0, +)
                 + itemObject(item).serialized().utf8.count + 1
             if size + cost > maxBytes, !chunks[chunks.count - 1].isEmpty {
                 chunks.append([])
@@ -33,24 +36,29 @@ public enum WebhookPayload {
         }
         return chunks.enumerated().map { index, chunk in
             let chunkAlerts = chunk.flatMap(\.alerts).sorted(by: Alert.precedes)
-            let json = body(alerts: chunkAlerts, items: chunk, part: index + 1, parts: chunks.count)
+            let json = body(alerts: chunkAlerts, items: chunk, part: index + 1, parts: chunks.count, extras: extras)
             return OutgoingMessage(body: json.bytes, alertIDs: chunkAlerts.map(\.id), destination: destination)
         }
     }
 
-    static func body(alerts: [Alert], items: [NotificationItem], part: Int, parts: Int) -> JSONValue {
+    struct Extras {
+        var evidence: [String: Evidence] = [:]
+        var late: Set<String> = []
+    }
+
+    static func body(alerts: [Alert], items: [NotificationItem], part: Int, parts: Int, extras: Extras = Extras()) -> JSONValue {
         .object([
             ("type", .string("ticketwatch.alerts")),
             ("version", .int(1)),
             ("part", .int(part)),
             ("parts", .int(parts)),
-            ("alerts", .array(alerts.map(alertObject))),
+            ("alerts", .array(alerts.map { alertObject($0, extras) })),
             ("items", .array(items.map(itemObject))),
         ])
     }
 
-    static func alertObject(_ alert: Alert) -> JSONValue {
-        .object([
+    static func alertObject(_ alert: Alert, _ extras: Extras = Extras()) -> JSONValue {
+        var members: [(String, JSONValue)] = [
             ("id", .string(alert.id)),
             ("detector", .string(alert.detector)),
             ("date", .string(alert.date)),
@@ -63,7 +71,10 @@ public enum WebhookPayload {
             ("baseline_std", .optional(alert.baselineStd)),
             ("incident", .optional(alert.incident)),
             ("details", .embedding(alert.details)),
-        ])
+        ]
+        if extras.late.contains(alert.id) { members.append(("late", .bool(true))) }
+        if let evidence = extras.evidence[alert.id] { members.append(("evidence", evidence.json)) }
+        return .object(members)
     }
 
     static func itemObject(_ item: NotificationItem) -> JSONValue {

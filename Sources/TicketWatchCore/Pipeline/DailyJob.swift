@@ -48,6 +48,10 @@ public struct DailyJob {
         public var waiting: [String] = []
         /// The last complete day: the newest day this run could judge.
         public var through = ""
+        /// Days judged again because late tickets changed them; alerts they brought (late) and withdrew.
+        public var rejudged: [String] = []
+        public var lateAlerts = 0
+        public var withdrawn = 0
         public var notify: NotifyReport?
         /// Everything that went wrong, in words; empty when the run succeeded.
         public var problems: [String] = []
@@ -122,12 +126,16 @@ public struct DailyJob {
                 .run(in: warehouse.db, through: summary.through, now: now)
             summary.counts.alertsFound = outcome.stored.inserted
             summary.counts.daysJudged = outcome.days.count
+            summary.rejudged = outcome.rejudged
+            summary.lateAlerts = outcome.late.count
+            summary.withdrawn = outcome.stored.withdrawn
         }
 
         // 4. Notify every destination of what it has not had yet (including what an earlier run could not send).
         if !settings.destinations.isEmpty || !settings.destinationProblems.isEmpty {
             var options = settings.notify
             options.detector = settings.detector
+            options.incidentGapDays = settings.defaultDetector.incidentGapDays
             let report = try Notifier(warehouse: warehouse, options: options, logger: logger)
                 .run(settings.destinations, problems: settings.destinationProblems)
             summary.notify = report

@@ -95,19 +95,45 @@ struct HTMLPage {
         guard !c.alerts.isEmpty else { return html + "<p>None.</p></section>\n" }
         let byDay = Dictionary(grouping: c.alerts, by: \.date)
         html += "<div class=\"table-wrap\"><table><thead><tr><th>signal</th><th>level</th><th>value</th><th>expected</th>"
-            + "<th>z</th><th>detector</th><th>id</th></tr></thead>"
+            + "<th>z</th><th>detector</th><th>id</th><th>state</th></tr></thead>"
         for day in byDay.keys.sorted(by: >) {
-            html += "<tbody><tr class=\"day\"><th colspan=\"7\">\(HTMLText.escape(day))</th></tr>"
+            html += "<tbody><tr class=\"day\"><th colspan=\"8\">\(HTMLText.escape(day))</th></tr>"
             for alert in byDay[day]!.sorted(by: { ($0.signal, $0.level) < ($1.signal, $1.level) }) {
                 html += "<tr><td>\(HTMLText.escape(alert.signal))</td><td>\(link(alert, c, HTMLText.escape(alert.level)))</td>"
                 html += "<td class=\"num\">\(number(alert.value, alert))</td>"
                 html += "<td class=\"num\">\(alert.baselineMean.map { number($0, alert) } ?? "")</td>"
                 html += "<td class=\"num\">\(String(format: "%.2f", alert.z))</td><td>\(HTMLText.escape(alert.detector))</td>"
-                html += "<td><code>\(HTMLText.escape(alert.id))</code></td></tr>"
+                html += "<td><code>\(HTMLText.escape(alert.id))</code></td>"
+                html += "<td class=\"state\">\(HTMLText.escape(c.states[alert.id]?.summary ?? ""))</td></tr>"
+                if let evidence = c.evidence[alert.id] {
+                    html += "<tr class=\"evidence\"><td colspan=\"8\">\(evidenceHTML(evidence, alert))</td></tr>"
+                }
             }
             html += "</tbody>"
         }
         return html + "</table></div></section>\n"
+    }
+
+    /// Baseline, what was most common and what moved with it, then the example tickets (id and subject).
+    private func evidenceHTML(_ e: Evidence, _ alert: Alert) -> String {
+        var parts: [String] = []
+        if let days = e.baselineDays {
+            parts.append("baseline \(days) days" + (e.baselineWindow.map { " (\(HTMLText.escape($0)))" } ?? ""))
+        }
+        parts.append("\(e.tickets) \(alert.signal == "high_rate" ? "high-priority tickets" : "tickets") that day")
+        if let kind = e.commonKind, !e.common.isEmpty {
+            parts.append("mostly \(kind) " + e.common.map { "\(HTMLText.escape($0.name)) (\($0.tickets))" }.joined(separator: ", "))
+        }
+        if !e.movedWith.isEmpty {
+            parts.append("moved with " + e.movedWith.map { HTMLText.escape($0.level) }.joined(separator: ", "))
+        }
+        var html = parts.joined(separator: " · ")
+        if !e.examples.isEmpty {
+            html += "<ul class=\"examples\">" + e.examples.map { example in
+                "<li><code>\(HTMLText.escape(example.ticketID))</code>" + (example.subject.map { " \(HTMLText.escape($0))" } ?? "") + "</li>"
+            }.joined() + "</ul>"
+        }
+        return html
     }
 
     private func card(_ value: String, _ label: String) -> String {
@@ -159,6 +185,8 @@ struct HTMLPage {
         h4 { margin: 0 0 2px; font-size: 1rem; }
         .axis { font-size: 13px; fill: var(--muted); } .grid { stroke: var(--rule); } .tick, .axis-line { stroke: #9aa3b2; }
         .band { fill: var(--band); stroke: none; } .line { fill: none; stroke: var(--line); stroke-width: 1.6; stroke-linejoin: round; }
+        .evidence td { color: var(--muted); font-size: .85em; padding-top: 0; }
+        .evidence ul.examples { margin: .2em 0 .4em 1.2em; padding: 0; }
         .alert-marker { fill: var(--alert); stroke: #fff; stroke-width: 1.5; }
         .legend .key { display: inline-block; width: 18px; height: 10px; margin: 0 4px 0 12px; vertical-align: middle; }
         .legend .key.line { border-top: 2px solid var(--line); height: 0; } .legend .key.band { background: var(--band); }

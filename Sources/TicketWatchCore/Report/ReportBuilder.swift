@@ -35,6 +35,9 @@ struct ReportContent {
     /// Alerted levels left without a plot by `maxSeriesPlots`.
     let unplottedLevels: [String]
     let detectorFilter: String?
+    /// By alert id: why it fired, and what happened to it since (silence, late, withdrawn, feedback).
+    var evidence: [String: Evidence] = [:]
+    var states: [String: AlertState] = [:]
 
     var allSeries: [ReportSeries] { global + queues + tags }
 
@@ -164,9 +167,12 @@ struct ReportBuilder {
         let queues = try levelSeries(kind: "queue", table: "daily_queues", column: "queue", busiest: options.busiestQueues)
         let tags = try levelSeries(kind: "tag", table: "daily_tags", column: "tag", busiest: options.busiestTags)
         let tickets = Int(total[shown].compactMap { $0 }.reduce(0, +))
-        return ReportContent(
+        var content = ReportContent(
             periodStart: start, periodEnd: last, tickets: tickets, alerts: periodAlerts, global: global,
             queues: queues, tags: tags, unplottedLevels: unplotted, detectorFilter: options.detector)
+        content.evidence = try Evidence.load(periodAlerts.map(\.id), in: db)
+        content.states = try AlertState.all(in: db)
+        return content
     }
 }
 

@@ -5,12 +5,48 @@ import Logging
 /// A new warehouse gets schema.sql whole. An older one runs the steps after its version, in order, each in the
 /// same transaction as the version bump, so a crash mid-migration leaves the previous version intact.
 enum Migrations {
-    /// Step N upgrades a warehouse from version N to N + 1; version 1 is the first published schema. Add the next
-    /// schema change here *and* to schema.sql.
+    /// Step N upgrades a warehouse from version N to N + 1. Version 1 is the first published schema; every schema
+    /// change goes here *and* into schema.sql, and a migrated warehouse must end up with the same tables and
+    /// columns as a new one (WarehouseMigrationTests compares them).
     static let steps: [Int: String] = [
-        // 2, the speed issue: tags move from a row each (tag_occurrences) into a JSON column on the ticket; the
-        // public ticket_tags view reads them from there with the same columns.
+        // 1 → 2. The alert lifecycle (issue 9): silences, evidence, late alerts, feedback, corrections and
+        // recoveries, and the figures each judged day was judged on. Speed (issue 8): tags move from a row each
+        // (tag_occurrences) into a JSON column on the ticket; the public ticket_tags view reads them from there
+        // with the same columns.
         1: """
+            CREATE TABLE IF NOT EXISTS silences (
+                id          INTEGER PRIMARY KEY,
+                matcher     TEXT NOT NULL,
+                ends_on     TEXT NOT NULL,
+                reason      TEXT NOT NULL,
+                created_at  TEXT NOT NULL,
+                created_by  TEXT,
+                removed_at  TEXT
+            );
+            ALTER TABLE alerts ADD COLUMN silence_id INTEGER REFERENCES silences(id);
+            ALTER TABLE alerts ADD COLUMN late INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE alerts ADD COLUMN evidence TEXT;
+            CREATE TABLE IF NOT EXISTS alert_feedback (
+                alert_id   TEXT PRIMARY KEY REFERENCES alerts(id),
+                verdict    TEXT NOT NULL CHECK (verdict IN ('useful', 'noise')),
+                note       TEXT,
+                marked_at  TEXT NOT NULL,
+                marked_by  TEXT
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS notices (
+                alert_id          TEXT NOT NULL REFERENCES alerts(id),
+                destination       TEXT NOT NULL REFERENCES destinations(name),
+                kind              TEXT NOT NULL CHECK (kind IN ('withdrawn', 'recovered')),
+                status            TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+                attempts          INTEGER NOT NULL DEFAULT 0,
+                last_http_status  INTEGER,
+                last_error        TEXT,
+                created_at        TEXT NOT NULL,
+                last_attempt_at   TEXT,
+                delivered_at      TEXT,
+                PRIMARY KEY (alert_id, destination, kind)
+            ) WITHOUT ROWID;
+            ALTER TABLE detector_days ADD COLUMN figures TEXT;
             ALTER TABLE tickets ADD COLUMN tags TEXT;
             UPDATE tickets SET tags = (
                 SELECT json_group_array(tag) FROM (

@@ -1,14 +1,32 @@
 import ArgumentParser
 import TicketWatchCore
 
+/// `alerts` lists (its default) and `alerts mark` records feedback: one noun, the verbs people reach for.
 struct AlertsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alerts",
-        abstract: "List stored alerts.",
+        abstract: "List stored alerts, or mark one as useful or noise.",
+        discussion: """
+        Example:
+          ticketwatch alerts --since 2025-03-01
+          ticketwatch alerts mark 3f9a1c2b7d4e5f60 --noise --note "monthly invoice run"
+        """,
+        subcommands: [AlertsListCommand.self, AlertsMarkCommand.self],
+        defaultSubcommand: AlertsListCommand.self)
+}
+
+struct AlertsListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List stored alerts (what `ticketwatch alerts` does).",
         discussion: """
         --format csv starts with exactly the notebook's t6_alerts.csv columns (date,signal,value,z,level), then \
-        detector, id, threshold, baseline_mean, baseline_std, incident. The same rows are in the alerts table: \
+        detector, id, threshold, baseline_mean, baseline_std, incident, and what happened since: withdrawn_at, \
+        late, silence_id, feedback, feedback_note. The same rows are in the alerts table: \
         sqlite3 ticketwatch.db "SELECT date, signal, level, value, z FROM alerts ORDER BY date".
+
+        Example:
+          ticketwatch alerts --since 2025-03-01 --format csv
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -43,10 +61,11 @@ struct AlertsCommand: ParsableCommand {
             let store = try warehouse.open(logger: warehouse.makeLogger())
             let alerts = try AlertStore(db: store.db).list(
                 detector: detector, since: since, signal: signal, includeWithdrawn: withdrawn)
+            let states = try AlertState.all(in: store.db)
             switch format {
-            case .table: print(AlertFormatter.table(alerts), terminator: "")
-            case .csv: print(AlertFormatter.csv(alerts), terminator: "")
-            case .json: print(AlertFormatter.json(alerts))
+            case .table: print(AlertFormatter.table(alerts, states: states), terminator: "")
+            case .csv: print(AlertFormatter.csv(alerts, states: states), terminator: "")
+            case .json: print(AlertFormatter.json(alerts, states: states))
             }
         }
     }

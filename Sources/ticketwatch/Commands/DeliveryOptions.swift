@@ -36,6 +36,11 @@ struct DeliveryOptions: ParsableArguments {
     @Flag(help: "Send again the alerts destinations refused for good (after fixing the destination).")
     var retryFailed = false
 
+    @Option(help: ArgumentHelp(
+        "Destination kinds that get a 'recovered' message once an alerted incident is over: webhook, slack, both comma-separated, or none (config: notify.recovery; default webhook).",
+        valueName: "kinds"))
+    var recovery: String?
+
     @Option(help: ArgumentHelp("Seconds one request may take (config: notify.timeout; default 10).", valueName: "seconds"))
     var timeout: Double?
 
@@ -51,6 +56,16 @@ struct DeliveryOptions: ParsableArguments {
         if let backfill, Backfill(argument: backfill) == nil {
             throw ValidationError("--backfill \(backfill): expected a number of days (0 or more) or 'all'")
         }
+        if let recovery, Self.recoveryKinds(recovery.split(separator: ",").map(String.init)) == nil {
+            throw ValidationError("--recovery \(recovery): expected webhook, slack, webhook,slack or none")
+        }
+    }
+
+    static func recoveryKinds(_ words: [String]) -> Set<DestinationKind>? {
+        let trimmed = words.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if trimmed == ["none"] || trimmed.isEmpty { return [] }
+        let kinds = trimmed.compactMap(DestinationKind.init)
+        return kinds.count == trimmed.count ? Set(kinds) : nil
     }
 
     /// A timeout of 0 would mean "no limit" to libcurl: a stalled receiver would hold the job for ever.
@@ -85,6 +100,12 @@ struct DeliveryOptions: ParsableArguments {
         // Only an explicit --backfill widens a known destination's window, not the standing config value.
         options.widenBackfill = backfill != nil
         options.retryFailed = retryFailed
+        if let words = recovery.map({ $0.split(separator: ",").map(String.init) }) ?? config.notify.recovery {
+            guard let kinds = Self.recoveryKinds(words) else {
+                throw ValidationError("notify.recovery in \(file): expected a list of \"webhook\" and \"slack\" (or [] for none)")
+            }
+            options.recovery = kinds
+        }
         options.timeout = timeout ?? config.notify.timeout ?? 10
         options.retry.retryFor = retryFor ?? config.notify.retryFor ?? 60
         try Self.checkTimeout(options.timeout, "notify.timeout in \(file)")

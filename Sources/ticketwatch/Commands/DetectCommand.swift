@@ -57,6 +57,9 @@ struct DetectCommand: ParsableCommand {
                     in \(Set(outcome.alerts.compactMap(\.incident)).count) incidents — \(result.inserted) new, \
                     \(result.updated) updated, \(result.unchanged) unchanged, \(result.withdrawn) withdrawn
                     """)
+                if let first = outcome.rejudged.first {
+                    print("late tickets changed \(first): judged \(first) to \(outcome.rejudged.last!) again (\(outcome.late.count) late alerts)")
+                }
                 if !outcome.alerts.isEmpty {
                     print("list them: ticketwatch alerts --db \(shellQuoted(warehouse.resolvedPath)) --detector \(detector)")
                 }
@@ -107,6 +110,8 @@ struct DefaultDetectorArguments: ParsableArguments {
     var gapProbability = defaults.gapProbability
     @Option(help: "An ongoing incident is alerted again only when its excess grows by this fraction.")
     var growth = defaults.growth
+    @Option(help: "How many of the newest judged days are judged again when late tickets change them (0: never).")
+    var lateDays = defaults.lateDays
 
     func validate() throws {
         if let through, CivilDate(through) == nil {
@@ -116,13 +121,15 @@ struct DefaultDetectorArguments: ParsableArguments {
     }
 
     var options: DefaultDetectorOptions {
-        DefaultDetectorOptions(
+        var options = DefaultDetectorOptions(
             falseDiscoveryRate: fdr, globalWeight: globalWeight, seasonWindow: seasonWindow, levelWindow: levelWindow,
             shareWindow: shareWindow, minHistory: minHistory, minSupport: minSupport, minCount: minCount,
             newTermMaxHistory: newTermMaxHistory, newTermMinCount: newTermMinCount,
             highPriorities: highPriorities.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                 .filter { !$0.isEmpty },
             gapProbability: gapProbability, growth: growth)
+        options.lateDays = lateDays
+        return options
     }
 }
 

@@ -56,6 +56,11 @@ struct NotifyCommand: ParsableCommand {
             let store = try warehouse.open(logger: logger)
             options.dryRun = dryRun
             options.detector = detector
+            // Recovery waits out the default detector's incident gap, as configured for it.
+            var detectorOptions = DefaultDetectorOptions()
+            try DetectorParameters.apply(config.detectorParameters["default"] ?? [:], to: &detectorOptions,
+                                         file: config.file ?? "the config file")
+            options.incidentGapDays = detectorOptions.incidentGapDays
             let report = try Notifier(warehouse: store, options: options, logger: logger).run(destinations, problems: problems)
 
             for problem in report.problems.dropFirst(problems.count) {
@@ -107,6 +112,9 @@ struct NotifyCommand: ParsableCommand {
             lines.append("\(label): nothing new")
         } else if report.delivered > 0 {
             lines.append("\(label): \(report.delivered) alert\(report.delivered == 1 ? "" : "s") delivered in \(report.posts) post\(report.posts == 1 ? "" : "s") (\(report.attempts) attempt\(report.attempts == 1 ? "" : "s"))")
+        }
+        if report.notices > 0 {
+            lines.append("\(label): \(report.notices) follow-up\(report.notices == 1 ? "" : "s") delivered (corrections of withdrawn alerts, recoveries)")
         }
         if report.pending > 0 {
             lines.append("\(label): \(report.pending) alert\(report.pending == 1 ? "" : "s") still pending — \(report.problem ?? "not sent")")

@@ -106,9 +106,13 @@ struct RunCommand: ParsableCommand {
         }
         if !s.waiting.isEmpty { print("waiting (still being written): \(s.waiting.count) file\(s.waiting.count == 1 ? "" : "s")") }
         print("judged through \(s.through): \(s.counts.daysJudged) day\(s.counts.daysJudged == 1 ? "" : "s"), \(s.counts.alertsFound) new alert\(s.counts.alertsFound == 1 ? "" : "s")")
+        if let first = s.rejudged.first {
+            print("late tickets: judged \(first)\(s.rejudged.count > 1 ? " to \(s.rejudged.last!)" : "") again: \(s.lateAlerts) late alert\(s.lateAlerts == 1 ? "" : "s"), \(s.withdrawn) withdrawn")
+        }
         if let notify = s.notify {
             for destination in notify.destinations {
-                print("\(destination.kind.rawValue) \(destination.name): \(destination.delivered) delivered, \(destination.pending) pending, \(destination.failed) refused")
+                let notices = destination.notices > 0 ? ", \(destination.notices) follow-up\(destination.notices == 1 ? "" : "s")" : ""
+                print("\(destination.kind.rawValue) \(destination.name): \(destination.delivered) delivered\(notices), \(destination.pending) pending, \(destination.failed) refused")
             }
         }
         print("run #\(s.runID): \(s.succeeded ? "ok" : "failed")")
