@@ -83,17 +83,20 @@ private func faultyExport() -> Data {
         #expect(try warehouse.dump() == before)
     }
 
-    @Test func repeatedIdsAreSkippedAndChangedOnesCounted() throws {
+    @Test func repeatedIdsAreSkippedAndChangedOnesUpdateTheStoredTicket() throws {
         let warehouse = try makeWarehouse()
         let first = try writeTemporaryFile("a.csv", "id,created_at,queue,priority\n1,2025-01-01,Q,low\n2,2025-01-01,Q,low\n")
         let second = try writeTemporaryFile("b.csv", "id,created_at,queue,priority\n1,2025-01-01,Q,low\n2,2025-01-01,Q,urgent\n3,2025-01-02,Q,low\n")
         _ = try warehouse.ingest([first])
+        try Aggregator(warehouse: warehouse, logger: quietLogger).run()
         let summary = try #require(try warehouse.ingest([second]).first)
         #expect(summary.loaded == 1)
         #expect(summary.duplicates == 1)
-        #expect(summary.changed == 1)
+        #expect(summary.updated == 1, "no update time in a generic file: the later load wins")
+        #expect(summary.outdated == 0)
         #expect(try warehouse.count("tickets") == 3)
-        #expect(try warehouse.db.scalar("SELECT priority FROM tickets WHERE ticket_id = '2'")?.string == "low")
+        #expect(try warehouse.db.scalar("SELECT priority FROM tickets WHERE ticket_id = '2'")?.string == "urgent")
+        #expect(try warehouse.db.query("SELECT day FROM dirty_days ORDER BY day").map { $0[0].string! } == ["2025-01-01", "2025-01-02"])
     }
 
     @Test func jsonLinesWithTagArraysAndStrings() throws {

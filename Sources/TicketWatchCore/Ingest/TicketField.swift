@@ -37,6 +37,11 @@ struct RawTicket {
     var priority: String?
     var tags: [String] = []
     var subject: String?
+    /// The helpdesk's last-update time, when its export has one: which of two versions of a ticket is newer.
+    var updatedAt: String?
+    /// How the ticket came in (Zendesk `via.channel`, Freshdesk `source`), and its kind (`type`, Jira's Issue Type).
+    var channel: String?
+    var ticketType: String?
 
     /// Splits an `a | b` tag list: split on '|', trimmed, empties dropped (the notebook's rule).
     static func splitTags(_ text: String) -> [String] {

@@ -5,22 +5,24 @@ final class TicketWriter {
     private let fileID: Int64
     private let source: String
     private let insertTicket: Statement
-    private let existingHash: Statement
+    /// A repeated id: an update, an unchanged repeat, or an older version.
+    private let updates: TicketUpdates
     private let insertTag: Statement
     private let insertReject: Statement
     private(set) var summary: FileSummary
     private var touchedDays: Set<Int> = []
 
-    init(db: Database, fileID: Int64, source: String) throws {
+    init(db: Database, fileID: Int64, source: String, helpdesk: TicketSource = .generic) throws {
         self.db = db
         self.fileID = fileID
         self.source = source
         summary = FileSummary(source: source)
         insertTicket = try db.prepare("""
-            INSERT INTO tickets(ticket_id, created_at, day, queue, priority, priority_raw, subject, content_hash, file_id, line)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(ticket_id) DO NOTHING
+            INSERT INTO tickets(ticket_id, created_at, day, queue, priority, priority_raw, subject, content_hash, file_id, line,
+                                updated_at, channel, ticket_type)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(ticket_id) DO NOTHING
             """)
-        existingHash = try db.prepare("SELECT content_hash FROM tickets WHERE ticket_id = ?")
+        updates = try TicketUpdates(db: db, fileID: fileID, helpdesk: helpdesk)
         insertTag = try db.prepare("INSERT INTO tag_occurrences(ticket, position, tag) VALUES (?, ?, ?)")
         insertReject = try db.prepare("INSERT INTO ingest_rejects(file_id, source, line, reason, raw) VALUES (?, ?, ?, ?, ?)")
     }
@@ -30,15 +32,18 @@ final class TicketWriter {
             .text(ticket.ticketID), .text(ticket.createdAtUTC), .text(ticket.day.description), SQLValue(ticket.queue),
             SQLValue(ticket.priority), SQLValue(ticket.priorityRaw), SQLValue(ticket.subject),
             .integer(ticket.contentHash), .integer(fileID), SQLValue(line),
+            SQLValue(ticket.updatedAtUTC), SQLValue(ticket.channel), SQLValue(ticket.ticketType),
         ])
         guard db.changes == 1 else {
-            // The id was stored before (by an earlier file or earlier in this one): never stored twice.
-            try existingHash.bind([.text(ticket.ticketID)])
-            defer { existingHash.reset() }
-            if try existingHash.step(), existingHash.int64(at: 0) != ticket.contentHash {
-                summary.changed += 1
-            } else {
-                summary.duplicates += 1
+            // The id was stored before (by an earlier file or earlier in this one): never stored twice, but a
+            // newer version replaces it (TicketUpdates).
+            switch try updates.apply(ticket, line: line) {
+            case .duplicate: summary.duplicates += 1
+            case .updated(let days):
+                summary.updated += 1
+                touchedDays.formUnion(days.map(\.daysSinceEpoch))
+            case .outdated: summary.outdated += 1
+            case .conflict(let reason): try reject(line: line, reason: reason, raw: nil)
             }
             return
         }
@@ -62,8 +67,10 @@ final class TicketWriter {
             try markDay.run([.text(CivilDate(daysSinceEpoch: day).description)])
         }
         try db.run("""
-            UPDATE ingest_files SET rows_loaded = ?, rows_duplicate = ?, rows_changed = ?, rows_rejected = ? WHERE id = ?
-            """, [SQLValue(summary.loaded), SQLValue(summary.duplicates), SQLValue(summary.changed), SQLValue(summary.rejected), .integer(fileID)])
+            UPDATE ingest_files SET rows_loaded = ?, rows_duplicate = ?, rows_changed = ?, rows_updated = ?, rows_outdated = ?,
+                rows_rejected = ? WHERE id = ?
+            """, [SQLValue(summary.loaded), SQLValue(summary.duplicates), SQLValue(summary.updated + summary.outdated),
+                  SQLValue(summary.updated), SQLValue(summary.outdated), SQLValue(summary.rejected), .integer(fileID)])
         summary.days = touchedDays.count
         return summary
     }
@@ -74,8 +81,11 @@ public struct FileSummary: Sendable, Equatable {
     public let source: String
     public var loaded = 0
     public var duplicates = 0
-    /// Repeated ids whose content differs from the stored ticket: counted, not applied (yet).
-    public var changed = 0
+    /// Repeated ids whose content differs from the stored ticket and that are newer (by the source's update
+    /// time, else by being loaded later): the stored ticket was replaced.
+    public var updated = 0
+    /// Repeated ids whose content differs but whose update time is older than the stored version's: not applied.
+    public var outdated = 0
     public var rejected = 0
     public var days = 0
     /// The SHA-256 of the file's content, as `ingest_files` records it.
@@ -84,6 +94,8 @@ public struct FileSummary: Sendable, Equatable {
     public var alreadyLoadedAs: String?
     public var alreadyLoadedAt: String?
     public var ignoredColumns: [String] = []
+    /// The tool that wrote the file (`--source`, or detected).
+    public var helpdesk: TicketSource = .generic
 
     public init(source: String) {
         self.source = source

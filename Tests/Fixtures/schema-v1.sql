@@ -1,0 +1,221 @@
+-- TicketWatch warehouse schema.
+--
+-- The one definition of the schema: the binary embeds this file and applies it to a new warehouse; older
+-- warehouses are migrated forward step by step (Sources/TicketWatchCore/Warehouse/Migrations.swift), and
+-- PRAGMA user_version records the version reached. Names marked PUBLIC are queried by people with plain SQL
+-- (design.md): rename them only with a migration and a note in the README.
+
+-- Warehouse-wide settings fixed at creation (time zone) and facts about the warehouse.
+CREATE TABLE IF NOT EXISTS settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- One row per file content ever loaded: a file loaded twice (under any name) is recognised by its hash.
+CREATE TABLE IF NOT EXISTS ingest_files (
+    id              INTEGER PRIMARY KEY,
+    source          TEXT NOT NULL,            -- the path as given, '-' for standard input
+    content_sha256  TEXT NOT NULL UNIQUE,
+    format          TEXT NOT NULL,            -- 'csv' | 'jsonl'
+    timeline        TEXT NOT NULL,            -- 'timestamps' | 'synthetic:SEED:DAYS' | 'batch:N'
+    bytes           INTEGER NOT NULL,
+    rows_loaded     INTEGER NOT NULL DEFAULT 0,
+    rows_duplicate  INTEGER NOT NULL DEFAULT 0,
+    rows_changed    INTEGER NOT NULL DEFAULT 0,  -- repeated ids whose content differs (kept, not applied yet)
+    rows_rejected   INTEGER NOT NULL DEFAULT 0,
+    loaded_at       TEXT NOT NULL             -- UTC, ISO 8601
+);
+
+-- PUBLIC. One row per ticket id. created_at is UTC (ISO 8601, 'Z'); day is the calendar day in the
+-- warehouse's time zone, the day every aggregate and alert uses.
+CREATE TABLE IF NOT EXISTS tickets (
+    id            INTEGER PRIMARY KEY,
+    ticket_id     TEXT NOT NULL UNIQUE,
+    created_at    TEXT NOT NULL,
+    day           TEXT NOT NULL,
+    queue         TEXT,                       -- verbatim; NULL when the input had none ('Unknown' in aggregates)
+    priority      TEXT,                       -- lower-cased and trimmed: the vocabulary SQL compares against
+    priority_raw  TEXT,                       -- as the input wrote it
+    subject       TEXT,
+    content_hash  INTEGER NOT NULL,           -- FNV-1a 64 of the ticket's fields: tells a changed re-export
+    file_id       INTEGER NOT NULL REFERENCES ingest_files(id),
+    line          INTEGER NOT NULL            -- physical line where the record starts in that file
+);
+CREATE INDEX IF NOT EXISTS tickets_by_day ON tickets(day);
+
+-- One row per tag occurrence: a tag named twice on a ticket is two rows (the notebook counts both). Keyed by the
+-- ticket's integer row id, so a load appends to the end of one B-tree (millions of rows a year); people query
+-- it through the ticket_tags view below.
+CREATE TABLE IF NOT EXISTS tag_occurrences (
+    ticket     INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,              -- 0-based order within the ticket's tag list
+    tag        TEXT NOT NULL,                 -- verbatim, trimmed
+    PRIMARY KEY (ticket, position)
+) WITHOUT ROWID;
+
+-- PUBLIC. Tags by ticket id: SELECT tag, count(*) FROM ticket_tags GROUP BY tag.
+CREATE VIEW IF NOT EXISTS ticket_tags AS
+    SELECT t.ticket_id AS ticket_id, o.position AS position, o.tag AS tag, o.ticket AS ticket
+    FROM tag_occurrences AS o JOIN tickets AS t ON t.id = o.ticket;
+
+-- PUBLIC. Every row that could not be loaded, with where it was and why.
+CREATE TABLE IF NOT EXISTS ingest_rejects (
+    id       INTEGER PRIMARY KEY,
+    file_id  INTEGER REFERENCES ingest_files(id),
+    source   TEXT NOT NULL,                   -- the path as given, '-' for standard input
+    line     INTEGER NOT NULL,                -- 1-based physical line where the record starts (header = 1)
+    reason   TEXT NOT NULL,
+    raw      TEXT                             -- the record's text (truncated to 1000 characters), when readable
+);
+CREATE INDEX IF NOT EXISTS ingest_rejects_by_file ON ingest_rejects(file_id);
+
+-- Days whose tickets changed since the last `aggregate`: the work list that keeps aggregation incremental.
+CREATE TABLE IF NOT EXISTS dirty_days (
+    day TEXT PRIMARY KEY
+) WITHOUT ROWID;
+
+-- PUBLIC. Daily aggregates, recomputed in SQL for the days that changed.
+-- tickets_high counts priority = 'high' exactly (the notebook's definition).
+CREATE TABLE IF NOT EXISTS daily_totals (
+    day            TEXT PRIMARY KEY,
+    tickets_total  INTEGER NOT NULL,
+    tickets_high   INTEGER NOT NULL,
+    high_rate      REAL NOT NULL
+) WITHOUT ROWID;
+
+-- PUBLIC. Tickets per day and normalised priority (any definition of "high" is a sum over these).
+CREATE TABLE IF NOT EXISTS daily_priorities (
+    day       TEXT NOT NULL,
+    priority  TEXT NOT NULL,                  -- '' when the ticket had none
+    tickets   INTEGER NOT NULL,
+    PRIMARY KEY (day, priority)
+) WITHOUT ROWID;
+
+-- PUBLIC. Tickets per day and queue ('Unknown' for tickets without one, as the notebook does).
+CREATE TABLE IF NOT EXISTS daily_queues (
+    day      TEXT NOT NULL,
+    queue    TEXT NOT NULL,
+    tickets  INTEGER NOT NULL,
+    PRIMARY KEY (day, queue)
+) WITHOUT ROWID;
+
+-- PUBLIC. Tag occurrences per day and tag.
+CREATE TABLE IF NOT EXISTS daily_tags (
+    day      TEXT NOT NULL,
+    tag      TEXT NOT NULL,
+    tickets  INTEGER NOT NULL,                -- occurrences: a tag twice on one ticket counts twice
+    PRIMARY KEY (day, tag)
+) WITHOUT ROWID;
+
+-- PUBLIC. One row per detector, date, signal and level, ever. id is stable across warehouses:
+-- the first 16 hex digits of SHA-256("detector|date|signal|level").
+CREATE TABLE IF NOT EXISTS alerts (
+    id            TEXT PRIMARY KEY,
+    detector      TEXT NOT NULL,              -- 'seed' (the notebook's) or the default detector's name
+    date          TEXT NOT NULL,              -- YYYY-MM-DD, in the warehouse's time zone
+    signal        TEXT NOT NULL,              -- tickets_total | high_rate | queue_volume | tag_volume | ...
+    level         TEXT NOT NULL,              -- 'global' | 'queue:NAME' | 'tag:NAME'
+    value         REAL NOT NULL,
+    z             REAL NOT NULL,
+    threshold     REAL NOT NULL,              -- the z the value had to reach
+    baseline_mean REAL,                       -- the mean the value was compared against
+    baseline_std  REAL,
+    incident      TEXT,                       -- groups related rows (default detector)
+    details       TEXT,                       -- JSON: what else a person needs to judge the alert
+    first_seen_at TEXT NOT NULL,              -- UTC, when detect first stored it
+    updated_at    TEXT NOT NULL,              -- UTC, when its figures last changed
+    withdrawn_at  TEXT,                       -- UTC, set when a later detection no longer finds it
+    UNIQUE (detector, date, signal, level)
+);
+CREATE INDEX IF NOT EXISTS alerts_by_date ON alerts(date);
+
+-- PUBLIC. Every place `notify` sends alerts to. A destination is known by its name (given as NAME=URL), or else
+-- by one derived from a salted hash of its URL, and never by the URL itself, which is a credential: a rotated URL
+-- under the same name is the same destination and keeps its history.
+CREATE TABLE IF NOT EXISTS destinations (
+    name             TEXT PRIMARY KEY,        -- 'oncall', or 'slack-3f9a1c2b7d4e' for an unnamed URL
+    kind             TEXT NOT NULL CHECK (kind IN ('slack', 'webhook')),
+    url_fingerprint  TEXT NOT NULL,           -- HMAC-SHA256 of the URL keyed with this warehouse's salt, 16 hex
+                                              -- digits: tells a rotated URL apart, cannot give the URL back
+    first_seen_at    TEXT NOT NULL,           -- UTC, the run that first named it
+    backfill_from    TEXT,                    -- YYYY-MM-DD: older alerts are recorded as skipped; NULL = all
+    url_changed_at   TEXT,                    -- UTC, the last run that found a different URL under this name
+    last_run_at      TEXT                     -- UTC, the last notify run that included it
+) WITHOUT ROWID;
+
+-- PUBLIC. The notifier's outbox: one row per alert and destination. An alert becomes 'delivered' only after the
+-- destination answered 2xx, so a crash between posting and recording can repeat a message, never lose one.
+CREATE TABLE IF NOT EXISTS deliveries (
+    alert_id          TEXT NOT NULL REFERENCES alerts(id),
+    destination       TEXT NOT NULL REFERENCES destinations(name),
+    status            TEXT NOT NULL DEFAULT 'pending'
+                      CHECK (status IN ('pending', 'delivered', 'failed', 'skipped')),
+                                              -- pending: the next run sends it; failed: refused for good (a
+                                              -- 4xx other than 429, or a redirect), resent after a new URL or
+                                              -- --retry-failed; skipped: dated before the destination's
+                                              -- backfill_from (history it was not meant to get)
+    attempts          INTEGER NOT NULL DEFAULT 0,  -- HTTP requests that carried this alert
+    last_http_status  INTEGER,                -- the last answer's status; NULL when there was none (timeout, DNS)
+    last_error        TEXT,                   -- why the last attempt failed, e.g. 'HTTP 410: channel_is_archived'
+    created_at        TEXT NOT NULL,          -- UTC, when the row was queued
+    last_attempt_at   TEXT,                   -- UTC
+    delivered_at      TEXT,                   -- UTC, when the 2xx came
+    PRIMARY KEY (alert_id, destination)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS deliveries_by_destination ON deliveries(destination, status);
+
+-- The default detector's memory: every day it has classified, so each run judges only days not judged before.
+CREATE TABLE IF NOT EXISTS detector_days (
+    detector   TEXT NOT NULL,
+    day        TEXT NOT NULL,                 -- YYYY-MM-DD, in the warehouse's time zone
+    status     TEXT NOT NULL,                 -- 'judged' | 'warmup' (too little history) | 'quiet' (no ticket,
+                                              -- plausibly) | 'gap' (no ticket where traffic was expected: the
+                                              -- feed was empty; left out of baselines)
+    judged_at  TEXT NOT NULL,                 -- UTC, ISO 8601
+    PRIMARY KEY (detector, day)
+) WITHOUT ROWID;
+
+-- Every series the default detector found significant on a judged day, alerted or not (an ongoing incident is
+-- re-alerted only when it grows), with its incident: what lets the next run continue an incident.
+CREATE TABLE IF NOT EXISTS detector_findings (
+    detector  TEXT NOT NULL,
+    day       TEXT NOT NULL,
+    signal    TEXT NOT NULL,
+    level     TEXT NOT NULL,
+    incident  TEXT NOT NULL,
+    value     REAL NOT NULL,
+    excess    REAL NOT NULL,                  -- tickets above the expected number
+    p         REAL NOT NULL,                  -- the test's one-sided p-value
+    alerted   INTEGER NOT NULL,               -- 1 when it became an alert
+    PRIMARY KEY (detector, day, signal, level)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS detector_findings_by_incident ON detector_findings(detector, incident);
+
+-- PUBLIC. One row per `ticketwatch run`: the daily job's audit trail (`ticketwatch status` reads it).
+CREATE TABLE IF NOT EXISTS job_runs (
+    id                   INTEGER PRIMARY KEY,
+    started_at           TEXT NOT NULL,       -- UTC
+    ended_at             TEXT,                -- NULL while running, or when the run was killed
+    outcome              TEXT NOT NULL,       -- 'running' | 'ok' | 'failed' | 'interrupted' (killed; found by the next run)
+    files_loaded         INTEGER NOT NULL DEFAULT 0,
+    files_skipped        INTEGER NOT NULL DEFAULT 0,  -- already loaded (same content), or still being written
+    tickets_loaded       INTEGER NOT NULL DEFAULT 0,
+    rows_rejected        INTEGER NOT NULL DEFAULT 0,
+    days_judged          INTEGER NOT NULL DEFAULT 0,
+    alerts_found         INTEGER NOT NULL DEFAULT 0,  -- new alert rows stored by this run
+    notifications_sent   INTEGER NOT NULL DEFAULT 0,
+    notifications_failed INTEGER NOT NULL DEFAULT 0,
+    error                TEXT                 -- what went wrong, in words (never a webhook URL)
+);
+
+-- The inbox files `run` has already seen, by path, size, inode and time stamps: a file unchanged since it was
+-- loaded is skipped without reading it again, so a morning's run does not re-hash a year of exports. The change
+-- time (ctime) cannot be set by programs, so a rewrite that keeps size and mtime (cp -p, rsync -t) still shows.
+CREATE TABLE IF NOT EXISTS inbox_seen (
+    path            TEXT PRIMARY KEY,
+    size            INTEGER NOT NULL,
+    inode           INTEGER NOT NULL,
+    modified_ns     INTEGER NOT NULL,
+    changed_ns      INTEGER NOT NULL,
+    content_sha256  TEXT NOT NULL            -- as in ingest_files
+) WITHOUT ROWID;
