@@ -67,3 +67,31 @@ import Testing
         #expect(refused.status != 0 && refused.stderr.contains("ingest.source"))
     }
 }
+
+/// The daily job reads the inbox's helpdesk exports with the config file's [ingest] settings.
+@Suite struct HelpdeskDailyJobTests {
+    @Test func runLoadsZendeskExportsWithTheConfiguredGroupsAndAppliesUpdates() throws {
+        let dir = URL(fileURLWithPath: TestPaths.temporaryWarehousePath()).deletingLastPathComponent()
+        let inbox = dir.appendingPathComponent("inbox").path
+        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
+        let db = dir.appendingPathComponent("tw.db").path
+        let config = try writeTemporaryFile("config.toml", "[ingest]\ngroups_file = \"\(Samples.path("zendesk/groups.json"))\"\n")
+        let arguments = ["run", "--db", db, "--inbox", inbox, "--config", config, "--settle-seconds", "0",
+                         "--today", "2025-11-30", "--high-priorities", "high,urgent"]
+
+        try FileManager.default.copyItem(atPath: Samples.path("zendesk/export-2025-11-28.json"), toPath: inbox + "/export-2025-11-28.json")
+        let first = try Binary.run(arguments)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("export-2025-11-28.json: 6 loaded"))
+
+        try FileManager.default.copyItem(atPath: Samples.path("zendesk/export-2025-11-29.jsonl"), toPath: inbox + "/export-2025-11-29.jsonl")
+        let second = try Binary.run(arguments)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("export-2025-11-29.jsonl: 1 loaded, 1 duplicates, 0 rejected, 2 updated, 1 older versions not applied"), "\(second.stdout)")
+
+        let warehouse = try makeWarehouse(path: db)
+        #expect(try warehouse.db.scalar("SELECT queue || ' ' || priority FROM tickets WHERE ticket_id = '4101'")?.string == "Billing urgent")
+        #expect(try warehouse.count("dirty_days") == 0, "the run aggregated the updated days")
+        #expect(try warehouse.db.scalar("SELECT tickets FROM daily_tags WHERE day = '2025-11-27' AND tag = 'chargeback'")?.int == 1)
+    }
+}

@@ -270,6 +270,24 @@ import Testing
         #expect(reject[1].string!.contains("truncated"))
     }
 
+    @Test func anEmptyExportPageLoadsNothingAndRejectsNothing() throws {
+        let warehouse = try makeWarehouse()
+        let zendesk = try writeTemporaryFile("last-page.json", """
+            {
+              "tickets": [],
+              "after_cursor": null,
+              "end_of_stream": true
+            }
+
+            """)
+        let freshdesk = try writeTemporaryFile("page-7.json", "[]\n")
+        let summaries = try warehouse.ingest([zendesk, freshdesk], options: options())
+        #expect(summaries.map(\.helpdesk) == [.zendesk, .generic])
+        #expect(try warehouse.ingest([try writeTemporaryFile("page-8.json", "[ ]\n")], options: options(.freshdesk)).first?.helpdesk == .freshdesk,
+                "nothing in it contradicts the given source")
+        #expect(summaries[0].rejected == 0 && summaries[0].loaded == 0)
+    }
+
     @Test func priorityVocabularyInTheSchemaMatchesTheLoader() throws {
         let warehouse = try makeWarehouse()
         let stored = Set(try warehouse.db.query("SELECT helpdesk, raw, priority FROM priority_names WHERE origin = 'built-in'")

@@ -113,7 +113,10 @@ struct RunCommand: ParsableCommand {
     private func report(_ s: DailyJob.Summary) {
         let loaded = s.files.filter { $0.alreadyLoadedAs == nil }
         for file in loaded {
-            print("\(file.source): \(file.loaded) loaded, \(file.duplicates) duplicates, \(file.rejected) rejected")
+            var line = "\(file.source): \(file.loaded) loaded, \(file.duplicates) duplicates, \(file.rejected) rejected"
+            if file.updated > 0 { line += ", \(file.updated) updated" }
+            if file.outdated > 0 { line += ", \(file.outdated) older versions not applied" }
+            print(line)
         }
         if !s.waiting.isEmpty { print("waiting (still being written): \(s.waiting.count) file\(s.waiting.count == 1 ? "" : "s")") }
         print("judged through \(s.through): \(s.counts.daysJudged) day\(s.counts.daysJudged == 1 ? "" : "s"), \(s.counts.alertsFound) new alert\(s.counts.alertsFound == 1 ? "" : "s")")

@@ -3,8 +3,7 @@
 struct HelpdeskLoader {
     let source: TicketSource
     let options: SourceOptions
-    /// Called after each record with (bytes read, file size, records so far); only the JSON Lines and CSV
-    /// readers know their byte position, a whole document reports its size.
+    /// Called after each record with (bytes read, file size, records so far).
     let progress: (Int, Int, Int) -> Void
 
     func load(_ input: InputFile, jira: JiraColumns?, writer: TicketWriter, validator: inout TicketValidator,
@@ -31,9 +30,9 @@ struct HelpdeskLoader {
         // The closure cannot capture inout parameters: work on copies and hand them back after.
         var localValidator = validator, localClock = clock
         defer { validator = localValidator; clock = localClock }
-        try JSONTicketRecords.forEach(path: input.path) { record in
+        try JSONTicketRecords.forEach(path: input.path) { record, bytesRead in
             records += 1
-            progress(0, input.bytes, records)
+            progress(bytesRead, input.bytes, records)
             let day = localClock.nextDay()
             switch record {
             case let .malformed(line, reason, raw):

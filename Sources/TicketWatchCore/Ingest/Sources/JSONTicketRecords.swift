@@ -19,7 +19,8 @@ enum JSONTicketRecords {
     static let listKeys = ["tickets", "results"]
     static let singleKey = "ticket"
 
-    static func forEach(path: String, _ body: (JSONTicketRecord) throws -> Void) throws {
+    /// Calls `body` with each record and how many bytes of the file lie before its end (for progress).
+    static func forEach(path: String, _ body: (JSONTicketRecord, Int) throws -> Void) throws {
         if try isJSONLines(path: path) {
             try forEachLine(path: path, body)
         } else {
@@ -30,36 +31,40 @@ enum JSONTicketRecords {
             try splitter.split { item in
                 switch item {
                 case let .value(bytes, line, _):
+                    func emit(_ record: JSONTicketRecord) throws { try body(record, bytes.endIndex) }
                     let raw = String(decoding: bytes, as: UTF8.self)
                     let parsed: Any
                     do {
                         parsed = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
                     } catch {
-                        return try body(.malformed(line: line, reason: "invalid JSON: \(JSONText.reason(error))", raw: raw))
+                        return try emit(.malformed(line: line, reason: "invalid JSON: \(JSONText.reason(error))", raw: raw))
                     }
                     guard let object = parsed as? [String: Any] else {
-                        return try body(.malformed(line: line, reason: "not a JSON object (a ticket is {…})", raw: raw))
+                        return try emit(.malformed(line: line, reason: "not a JSON object (a ticket is {…})", raw: raw))
                     }
-                    try body(.ticket(object, line: line, raw: raw))
+                    try emit(.ticket(object, line: line, raw: raw))
                 case let .problem(line, reason):
-                    try body(.malformed(line: line, reason: reason, raw: nil))
+                    try body(.malformed(line: line, reason: reason, raw: nil), data.count)
                 }
             }
         }
     }
 
-    /// The first ticket object of a file, for `SourceDetection`, and the wrapper key it came in.
-    static func first(path: String) throws -> (object: [String: Any], wrapper: String?)? {
+    /// The first ticket object of a file, for `SourceDetection`, and the wrapper key it came in; for a file
+    /// without tickets (the empty last page of an export), nil and the wrapper key of the page, if any.
+    static func first(path: String) throws -> (object: [String: Any]?, wrapper: String?) {
         if try isJSONLines(path: path) {
             let scanner = try LineScanner(path: path)
+            var wrapper: String?
             while let item = try scanner.next() {
                 guard !item.tooLong, let parsed = try? JSONSerialization.jsonObject(with: Data(item.string.utf8)) else { continue }
-                if let found = unwrap(parsed).first { return found }
+                if let (object, key) = unwrap(parsed).first { return (object, key) }
+                wrapper = wrapper ?? pageKey(parsed)
             }
-            return nil
+            return (nil, wrapper)
         }
         // A document: its first megabyte holds the wrapper and the first ticket.
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return (nil, nil) }
         defer { try? handle.close() }
         let prefix = Array((try? handle.read(upToCount: 1 << 20)) ?? Data())
         var splitter = JSONDocumentSplitter(bytes: prefix)
@@ -69,7 +74,14 @@ enum JSONTicketRecords {
                   let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else { return }
             found = (object, wrapper)
         }
-        return found
+        if let found { return (found.object, found.wrapper) }
+        return (nil, (try? JSONSerialization.jsonObject(with: Data(prefix))).flatMap(pageKey))
+    }
+
+    /// The list key of a page (`tickets`, `results`), whether or not the list has anything in it.
+    private static func pageKey(_ value: Any) -> String? {
+        guard let object = value as? [String: Any] else { return nil }
+        return listKeys.first { object[$0] is [Any] }
     }
 
     /// JSON Lines when the first non-blank line is a whole JSON value by itself; a pretty-printed document's
@@ -83,31 +95,32 @@ enum JSONTicketRecords {
         return false
     }
 
-    private static func forEachLine(path: String, _ body: (JSONTicketRecord) throws -> Void) throws {
+    private static func forEachLine(path: String, _ body: (JSONTicketRecord, Int) throws -> Void) throws {
         let scanner = try LineScanner(path: path)
         while let item = try scanner.next() {
+            func emit(_ record: JSONTicketRecord) throws { try body(record, scanner.bytesRead) }
             let text = item.string
             guard !item.tooLong else {
-                try body(.malformed(line: item.line, reason: "line longer than \(scanner.maxRecordBytes) bytes", raw: String(text.prefix(200))))
+                try emit(.malformed(line: item.line, reason: "line longer than \(scanner.maxRecordBytes) bytes", raw: String(text.prefix(200))))
                 continue
             }
             guard item.isValidUTF8 else {
-                try body(.malformed(line: item.line, reason: "invalid UTF-8", raw: nil))
+                try emit(.malformed(line: item.line, reason: "invalid UTF-8", raw: nil))
                 continue
             }
             let parsed: Any
             do {
                 parsed = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
             } catch {
-                try body(.malformed(line: item.line, reason: "invalid JSON: \(JSONText.reason(error))", raw: text))
+                try emit(.malformed(line: item.line, reason: "invalid JSON: \(JSONText.reason(error))", raw: text))
                 continue
             }
             let tickets = unwrap(parsed)
             if tickets.isEmpty, !isEmptyPage(parsed) {
-                try body(.malformed(line: item.line, reason: "not a JSON object (a ticket is {…})", raw: text))
+                try emit(.malformed(line: item.line, reason: "not a JSON object (a ticket is {…})", raw: text))
             }
             for (object, _) in tickets {
-                try body(.ticket(object, line: item.line, raw: tickets.count == 1 ? text : JSONText.compact(object)))
+                try emit(.ticket(object, line: item.line, raw: tickets.count == 1 ? text : JSONText.compact(object)))
             }
         }
     }

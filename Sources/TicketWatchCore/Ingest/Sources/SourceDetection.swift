@@ -19,6 +19,8 @@ struct SourceDetection {
     let evidence: String
     /// How strongly the content points at each source.
     let strengths: [TicketSource: Strength]
+    /// The file holds no ticket (an empty export page): nothing to contradict a given source.
+    var empty = false
 
     func strength(_ source: TicketSource) -> Strength { strengths[source] ?? .none }
 
@@ -27,8 +29,11 @@ struct SourceDetection {
         switch input.format {
         case .csv: return try csv(header: CSVHeader.read(input))
         case .jsonl:
-            guard let (object, wrapper) = try JSONTicketRecords.first(path: input.path) else {
-                return SourceDetection(source: .generic, evidence: "no ticket object found", strengths: [:])
+            let (object, wrapper) = try JSONTicketRecords.first(path: input.path)
+            guard let object else {
+                // An empty page still says whose it is: only Zendesk pages list "tickets", Freshdesk's search "results".
+                let source: TicketSource = wrapper == "tickets" ? .zendesk : wrapper == "results" ? .freshdesk : .generic
+                return SourceDetection(source: source, evidence: "it holds no ticket", strengths: [:], empty: true)
             }
             return json(object, wrapper: wrapper)
         }
@@ -89,6 +94,7 @@ struct SourceDetection {
     static func resolve(_ input: InputFile, given: TicketSource?) throws -> TicketSource {
         let detected = try detect(input)
         guard let given else { return detected.source }
+        if detected.empty { return given }
         if given == detected.source || detected.strength(given) == .strong { return given }
         // Another tool's own fields, or none of the given one's: loading would misread every ticket.
         let refused = detected.strength(detected.source) == .strong
