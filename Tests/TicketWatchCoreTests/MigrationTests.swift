@@ -56,6 +56,22 @@ import Testing
         #expect(try migrated.ingest([Samples.path("freshdesk/tickets.json")]).first?.loaded == 5)
     }
 
+    /// Tickets loaded by version 1 carry its content hash; a generic ticket must still hash the same way, or every
+    /// unchanged re-export of an old file would count as an update.
+    @Test func aGenericTicketHashesAsVersionOneDid() throws {
+        let warehouse = try makeWarehouse()
+        let file = try writeTemporaryFile("t.csv", "ticket_id,created_at,queue,priority,tags,subject\nT1,2025-05-31T10:00:00Z,Billing, High ,refund | vip,hello\n")
+        _ = try warehouse.ingest([file])
+        var v1 = FNV1a()  // schema 1's recipe: created_at, queue, priority as written, each tag, subject
+        v1.combine("2025-05-31T10:00:00Z")
+        v1.combine("Billing")
+        v1.combine(" High ")
+        v1.combine("refund")
+        v1.combine("vip")
+        v1.combine("hello")
+        #expect(try warehouse.db.scalar("SELECT content_hash FROM tickets")?.int.map(Int64.init) == v1.int64)
+    }
+
     @Test func migrationStepsCoverEveryVersion() {
         for version in 1..<Warehouse.schemaVersion {
             #expect(Migrations.steps[version] != nil, "no migration from version \(version)")

@@ -60,6 +60,7 @@ public final class Ingestor {
         defer { prepared.forEach { $0.0.cleanUp() } }
         for source in sources {
             let input = try InputFile(source: source, format: options.format)
+            // Listed before it is examined, so a spooled standard input is removed even when examining fails.
             prepared.append((input, nil, PreparedSource(kind: .generic)))
             let kind = try PreparedSource.prepare(input, options: options)
             prepared[prepared.count - 1].2 = kind
