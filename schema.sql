@@ -16,14 +16,20 @@ CREATE TABLE IF NOT EXISTS ingest_files (
     id              INTEGER PRIMARY KEY,
     source          TEXT NOT NULL,            -- the path as given, '-' for standard input
     content_sha256  TEXT NOT NULL UNIQUE,
-    format          TEXT NOT NULL,            -- 'csv' | 'jsonl'
+    format          TEXT NOT NULL,            -- 'csv' | 'jsonl' (JSON of any layout: lines, a page, an array)
     timeline        TEXT NOT NULL,            -- 'timestamps' | 'synthetic:SEED:DAYS' | 'batch:N'
     bytes           INTEGER NOT NULL,
     rows_loaded     INTEGER NOT NULL DEFAULT 0,
     rows_duplicate  INTEGER NOT NULL DEFAULT 0,
-    rows_changed    INTEGER NOT NULL DEFAULT 0,  -- repeated ids whose content differs (kept, not applied yet)
+    rows_changed    INTEGER NOT NULL DEFAULT 0,  -- repeated ids whose content differs: rows_updated + rows_outdated
+                                                 -- (loads by schema 1 kept the first version and counted them here)
     rows_rejected   INTEGER NOT NULL DEFAULT 0,
-    loaded_at       TEXT NOT NULL             -- UTC, ISO 8601
+    loaded_at       TEXT NOT NULL,            -- UTC, ISO 8601
+    -- Added by schema 2 (helpdesk exports and ticket updates):
+    helpdesk        TEXT NOT NULL DEFAULT 'generic',  -- the tool that wrote it: 'generic' | 'zendesk' | 'freshdesk' | 'jira'
+    rows_updated    INTEGER NOT NULL DEFAULT 0,  -- repeated ids, newer content: the stored ticket was replaced
+    rows_outdated   INTEGER NOT NULL DEFAULT 0   -- repeated ids, changed content older than the stored version (by
+                                                 -- the helpdesk's update time): not applied
 );
 
 -- PUBLIC. One row per ticket id. created_at is UTC (ISO 8601, 'Z'); day is the calendar day in the
@@ -34,12 +40,19 @@ CREATE TABLE IF NOT EXISTS tickets (
     created_at    TEXT NOT NULL,
     day           TEXT NOT NULL,
     queue         TEXT,                       -- verbatim; NULL when the input had none ('Unknown' in aggregates)
-    priority      TEXT,                       -- lower-cased and trimmed: the vocabulary SQL compares against
-    priority_raw  TEXT,                       -- as the input wrote it
+    priority      TEXT,                       -- the vocabulary SQL compares against: urgent, high, medium, low from a
+                                              -- helpdesk (priority_names says from what); other names lower-cased, trimmed
+    priority_raw  TEXT,                       -- as the input wrote it ('4', 'Highest', 'normal')
     subject       TEXT,
     content_hash  INTEGER NOT NULL,           -- FNV-1a 64 of the ticket's fields: tells a changed re-export
-    file_id       INTEGER NOT NULL REFERENCES ingest_files(id),
+    file_id       INTEGER NOT NULL REFERENCES ingest_files(id),  -- the file of the version stored
     line          INTEGER NOT NULL,           -- physical line where the record starts in that file
+    -- Added by schema 2:
+    updated_at    TEXT,                       -- the helpdesk's last update of the stored version (UTC, ISO 8601):
+                                              -- a re-exported ticket replaces it only when newer; NULL when the export
+                                              -- has none (then the later load wins)
+    channel       TEXT,                       -- how it came in: Zendesk via.channel, Freshdesk source ('email', 'portal')
+    ticket_type   TEXT,                       -- Zendesk / Freshdesk type, Jira Issue Type
     -- The ticket's tags in input order, trimmed, as a JSON array ('["Login","VPN"]'); NULL when it has none. A
     -- tag named twice is there twice (the notebook counts both). One column rather than a row per tag: a year
     -- names millions of tags, and a row each cost a load as much as all its tickets. Query through ticket_tags.
@@ -64,7 +77,30 @@ CREATE TABLE IF NOT EXISTS ingest_rejects (
 );
 CREATE INDEX IF NOT EXISTS ingest_rejects_by_file ON ingest_rejects(file_id);
 
--- Days to recount from the stored tickets at the next `aggregate`: tickets changed in place, `aggregate --rebuild`.
+-- PUBLIC. How each helpdesk's priority names become tickets.priority (schema 2). The built-in rows are the
+-- vocabulary (urgent, high, medium, low); a name met in a load and not listed is added as 'seen', mapped to itself
+-- lower-cased. SELECT * FROM priority_names WHERE helpdesk = 'freshdesk' shows what '4' means.
+CREATE TABLE IF NOT EXISTS priority_names (
+    helpdesk  TEXT NOT NULL,                  -- 'generic' | 'zendesk' | 'freshdesk' | 'jira'
+    raw       TEXT NOT NULL,                  -- as the export writes it, trimmed (matched ignoring case)
+    priority  TEXT NOT NULL,                  -- what tickets.priority stores
+    origin    TEXT NOT NULL,                  -- 'built-in' | 'seen'
+    PRIMARY KEY (helpdesk, raw)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO priority_names(helpdesk, raw, priority, origin) VALUES
+    ('generic', 'urgent', 'urgent', 'built-in'), ('generic', 'high', 'high', 'built-in'),
+    ('generic', 'medium', 'medium', 'built-in'), ('generic', 'low', 'low', 'built-in'),
+    ('zendesk', 'urgent', 'urgent', 'built-in'), ('zendesk', 'high', 'high', 'built-in'),
+    ('zendesk', 'normal', 'medium', 'built-in'), ('zendesk', 'low', 'low', 'built-in'),
+    ('freshdesk', '4', 'urgent', 'built-in'), ('freshdesk', '3', 'high', 'built-in'),
+    ('freshdesk', '2', 'medium', 'built-in'), ('freshdesk', '1', 'low', 'built-in'),
+    ('jira', 'Highest', 'urgent', 'built-in'), ('jira', 'High', 'high', 'built-in'),
+    ('jira', 'Medium', 'medium', 'built-in'), ('jira', 'Low', 'low', 'built-in'), ('jira', 'Lowest', 'low', 'built-in'),
+    ('jira', 'Blocker', 'urgent', 'built-in'), ('jira', 'Critical', 'high', 'built-in'),
+    ('jira', 'Major', 'medium', 'built-in'), ('jira', 'Minor', 'low', 'built-in'), ('jira', 'Trivial', 'low', 'built-in');
+
+-- Days to recount from the stored tickets at the next `aggregate`: an updated ticket marks its old and its new
+-- day (new tickets are counted by ingest as they load); `aggregate --rebuild` marks every day.
 CREATE TABLE IF NOT EXISTS dirty_days (
     day TEXT PRIMARY KEY
 ) WITHOUT ROWID;

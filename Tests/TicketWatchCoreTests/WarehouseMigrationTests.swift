@@ -65,6 +65,37 @@ import Testing
         #expect(try AlertState.all(in: migrated.db)["00112233445566aa"]?.feedback?.verdict == .useful)
     }
 
+    @Test func aMigratedWarehouseTakesUpdatesToItsOldTicketsAndTheNewSources() throws {
+        let migrated = try makeWarehouse(path: try versionOneWarehouse())
+        #expect(try migrated.db.scalar("SELECT count(*) FROM priority_names")?.int == (try makeWarehouse().count("priority_names")))
+        let old = try #require(try migrated.db.query("SELECT priority, updated_at, channel FROM tickets WHERE ticket_id = 'A-1'").first)
+        #expect(old.values == [.text("high"), .null, .null])
+        #expect(try migrated.db.query("SELECT helpdesk, rows_updated, rows_outdated FROM ingest_files").first?.values
+                == [.text("generic"), .integer(0), .integer(0)])
+        #expect(try migrated.db.scalar("PRAGMA integrity_check")?.string == "ok")
+
+        let newer = try writeTemporaryFile("new.csv", "ticket_id,created_at,queue,priority,tags\nA-1,2025-02-14T09:00:00Z,Billing,urgent,refund | vip\n")
+        #expect(try migrated.ingest([newer]).first?.updated == 1)
+        #expect(try migrated.db.query("SELECT tag FROM ticket_tags WHERE ticket_id = 'A-1' ORDER BY position").map { $0[0].string! } == ["refund", "vip"])
+        #expect(try migrated.ingest([Samples.path("freshdesk/tickets.json")]).first?.loaded == 5)
+    }
+
+    /// Tickets loaded by version 1 carry its content hash; a generic ticket must still hash the same way, or every
+    /// unchanged re-export of an old file would count as an update.
+    @Test func aGenericTicketHashesAsVersionOneDid() throws {
+        let warehouse = try makeWarehouse()
+        let file = try writeTemporaryFile("t.csv", "ticket_id,created_at,queue,priority,tags,subject\nT1,2025-05-31T10:00:00Z,Billing, High ,refund | vip,hello\n")
+        _ = try warehouse.ingest([file])
+        var v1 = FNV1a()  // schema 1's recipe: created_at, queue, priority as written, each tag, subject
+        v1.combine("2025-05-31T10:00:00Z")
+        v1.combine("Billing")
+        v1.combine(" High ")
+        v1.combine("refund")
+        v1.combine("vip")
+        v1.combine("hello")
+        #expect(try warehouse.db.scalar("SELECT content_hash FROM tickets")?.int.map(Int64.init) == v1.int64)
+    }
+
     @Test func everyStepTakesOneVersionToTheNext() {
         #expect(Set(Migrations.steps.keys) == Set(1..<Warehouse.schemaVersion))
     }

@@ -23,7 +23,32 @@ public struct TicketWatchConfig: Sendable {
     /// `[detect] high_priorities`.
     public var highPriorities: [String]?
     public var notify = NotifySettings()
+    public var ingest = IngestSettings()
     public var destinations: [ConfiguredDestination] = []
+
+    /// `[ingest]`: how the helpdesk's exports are read, for `ingest` and the daily job's inbox.
+    public struct IngestSettings: Sendable {
+        /// `source`: zendesk, freshdesk, jira or generic; nil detects each file's source.
+        public var source: TicketSource?
+        /// `date_format`: the Jira instance's date format.
+        public var dateFormat: String?
+        /// `queue_column`: the Jira column the queue comes from.
+        public var queueColumn: String?
+        /// `groups_file`: a group list (the helpdesk's groups API output, or ID,NAME lines).
+        public var groupsFile: String?
+        /// `[ingest.groups]`: group id = name.
+        public var groups: [String: String] = [:]
+
+        /// These settings as loader options; a group list file is read here.
+        public func sourceOptions() throws -> SourceOptions {
+            var options = SourceOptions(source: source)
+            if let groupsFile { try options.groups.load(file: groupsFile) }
+            for (id, name) in groups { options.groups.add(id: id, name: name) }
+            if let dateFormat { options.jiraDateFormat = dateFormat }
+            options.jiraQueueColumn = queueColumn
+            return options
+        }
+    }
 
     public struct NotifySettings: Sendable {
         public var backfill: String?
@@ -117,6 +142,21 @@ public struct TicketWatchConfig: Sendable {
                 }
             }
             try detect.finish()
+        }
+        if var ingest = try reader.table("ingest") {
+            if let name = try ingest.string("source") {
+                guard let source = TicketSource(rawValue: name) else {
+                    throw ConfigError(file: file, key: "ingest.source", problem: "expected one of \(TicketSource.names.replacingOccurrences(of: "|", with: ", "))")
+                }
+                config.ingest.source = source
+            }
+            config.ingest.dateFormat = try ingest.string("date_format")
+            config.ingest.queueColumn = try ingest.string("queue_column")
+            config.ingest.groupsFile = try ingest.string("groups_file")
+            if var groups = try ingest.table("groups") {
+                config.ingest.groups = try groups.allStrings()
+            }
+            try ingest.finish()
         }
         if var notify = try reader.table("notify") {
             if let backfill = try notify.value("backfill") {
@@ -232,6 +272,16 @@ private struct TableReader {
             guard let sub = item.table else { throw fail(name, "expected a list of tables ([[\(key(name))]])") }
             return TableReader(table: sub, path: "\(key(name))[\(index + 1)]", file: file)
         }
+    }
+
+    /// Every key of this table as a string (group names by id).
+    mutating func allStrings() throws -> [String: String] {
+        var result: [String: String] = [:]
+        for name in table.keys {
+            guard let text = try string(name) else { continue }
+            result[name] = text
+        }
+        return result
     }
 
     /// Every key of this table as a number (detector parameters).

@@ -19,8 +19,8 @@ struct DailyTally {
     private var lastSlot = -1
     private var days: [Day] = []
 
-    /// Days that got at least one ticket.
-    var dayCount: Int { days.count }
+    /// Days that got at least one ticket, as days since the epoch.
+    var dayNumbers: Set<Int> { Set(slotOfDay.keys) }
 
     mutating func count(day: CivilDate, priority: Int32, queue: Int32, tags: ArraySlice<Int32>) {
         let slot = self.slot(for: day)

@@ -9,6 +9,12 @@ public enum IngestError: Error, CustomStringConvertible {
     case unknownFormat(source: String)
     case badColumnOption(String, reason: String)
     case badTimeline(String)
+    case wrongSource(source: String, given: TicketSource, likely: TicketSource, evidence: String)
+    case jiraColumnMissing(source: String, column: String, available: [String])
+    case badDateFormat(String)
+    case badGroupOption(String, reason: String)
+    case groupFile(String, reason: String)
+    case optionNotForSource(option: String, source: String, kind: TicketSource)
 
     public var description: String {
         switch self {
@@ -30,6 +36,20 @@ public enum IngestError: Error, CustomStringConvertible {
             "--column \(text): \(reason)"
         case .badTimeline(let text):
             "--timeline \(text): expected 'synthetic' or 'batch:N' with N a positive number of tickets per day"
+        case let .wrongSource(source, given, likely, evidence):
+            "\(source): this does not look like a \(given.displayName) but like a \(likely.displayName) (\(evidence)). "
+                + "Give --source \(likely.rawValue), or leave --source out to detect it (nothing was loaded from it)"
+        case let .jiraColumnMissing(source, column, available):
+            "\(source): no \"\(column)\" column in this Jira CSV (it has: \(available.prefix(40).joined(separator: ", "))\(available.count > 40 ? ", …" : "")). "
+                + "Export with \"Export CSV (all fields)\", or name the queue column with --queue-column (nothing was loaded from it)"
+        case .badDateFormat(let format):
+            "--date-format '\(format)': not a usable date pattern (it cannot read back a date it writes); Jira's default is 'dd/MMM/yy h:mm a', as in 28/Nov/25 5:03 PM"
+        case let .badGroupOption(text, reason):
+            "--map-group \(text): \(reason)"
+        case let .groupFile(path, reason):
+            "\(path) (group list): \(reason)"
+        case let .optionNotForSource(option, source, kind):
+            "\(source): \(option) applies to generic files, and this is a \(kind.displayName); its columns are read by name (nothing was loaded from it)"
         }
     }
 }

@@ -16,11 +16,15 @@ public struct IngestOptions: Sendable {
     public var format: TicketFormat?
     public var mapping: ColumnMapping
     public var timeline: Timeline
+    /// Which helpdesk wrote the files (or detect it), and what its exports need (group names, Jira's dates).
+    public var sources: SourceOptions
 
-    public init(format: TicketFormat? = nil, mapping: ColumnMapping = ColumnMapping(), timeline: Timeline = .timestamps) {
+    public init(format: TicketFormat? = nil, mapping: ColumnMapping = ColumnMapping(), timeline: Timeline = .timestamps,
+                sources: SourceOptions = SourceOptions()) {
         self.format = format
         self.mapping = mapping
         self.timeline = timeline
+        self.sources = sources
     }
 }
 
@@ -54,12 +58,15 @@ public final class Ingestor {
 
     /// Loads `sources` (paths, or "-" for standard input) and returns one summary per file.
     public func ingest(_ sources: [String], onFileDone: (FileSummary) -> Void = { _ in }) throws -> [FileSummary] {
-        var prepared: [(InputFile, ColumnMapping.CSVColumns?)] = []
+        var prepared: [(InputFile, ColumnMapping.CSVColumns?, PreparedSource)] = []
         defer { prepared.forEach { $0.0.cleanUp() } }
         for source in sources {
             let input = try InputFile(source: source, format: options.format)
-            prepared.append((input, nil))
-            if input.format == .csv {
+            // Listed before it is examined, so a spooled standard input is removed even when examining fails.
+            prepared.append((input, nil, PreparedSource(kind: .generic)))
+            let kind = try PreparedSource.prepare(input, options: options)
+            prepared[prepared.count - 1].2 = kind
+            if input.format == .csv, kind.kind == .generic {
                 prepared[prepared.count - 1].1 = try readHeader(input)
             }
         }
@@ -70,8 +77,8 @@ public final class Ingestor {
         try db.execute("PRAGMA foreign_keys = OFF; PRAGMA cache_size = -\(Ingestor.cacheKiB)")
         defer { try? db.execute("PRAGMA foreign_keys = ON; PRAGMA cache_size = -2000") }
         var summaries: [FileSummary] = []
-        for (input, columns) in prepared {
-            let summary = try load(input, columns: columns)
+        for (input, columns, kind) in prepared {
+            let summary = try load(input, columns: columns, kind: kind)
             onFileDone(summary)
             summaries.append(summary)
         }
@@ -95,7 +102,7 @@ public final class Ingestor {
         return columns
     }
 
-    private func load(_ input: InputFile, columns: ColumnMapping.CSVColumns?) throws -> FileSummary {
+    private func load(_ input: InputFile, columns: ColumnMapping.CSVColumns?, kind: PreparedSource) throws -> FileSummary {
         let db = warehouse.db
         return try db.writeTransaction {
             if let earlier = try db.query(
@@ -108,25 +115,34 @@ public final class Ingestor {
                 return summary
             }
             try db.run("""
-                INSERT INTO ingest_files(source, content_sha256, format, timeline, bytes, loaded_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO ingest_files(source, content_sha256, format, timeline, bytes, loaded_at, helpdesk)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, [.text(input.source), .text(input.sha256), .text(input.format.rawValue),
-                      .text(options.timeline.recorded), SQLValue(input.bytes), .text(Clock.nowUTC())])
-            let vocabulary = LoadVocabulary()
-            let writer = try TicketWriter(db: db, fileID: db.lastInsertRowID, source: input.source, vocabulary: vocabulary)
+                      .text(options.timeline.recorded), SQLValue(input.bytes), .text(Clock.nowUTC()),
+                      .text(kind.kind.rawValue)])
+            let vocabulary = LoadVocabulary(source: kind.kind)
+            let writer = try TicketWriter(db: db, fileID: db.lastInsertRowID, source: input.source, vocabulary: vocabulary,
+                                          helpdesk: kind.kind)
             var validator = TicketValidator(
                 timestamps: TimestampParser(timeZone: warehouse.timeZone),
                 fileKey: String(input.sha256.prefix(12)),
                 hasIDColumn: columns.map { $0.index[.ticketID] != nil } ?? true,
                 vocabulary: vocabulary)
             var clock = TimelineClock(options.timeline)
-            switch input.format {
-            case .csv:
+            switch (kind.kind, input.format) {
+            case (.generic, .csv):
                 try loadCSV(input, columns: columns!, writer: writer, validator: &validator, clock: &clock)
-            case .jsonl:
+            case (.generic, .jsonl):
                 try loadJSONL(input, writer: writer, validator: &validator, clock: &clock)
+            default:
+                let loader = HelpdeskLoader(source: kind.kind, options: options.sources) { bytes, size, records in
+                    self.report(input, bytesRead: bytes, fileSize: size, records: records)
+                }
+                try loader.load(input, jira: kind.jira, writer: writer, validator: &validator, clock: &clock)
             }
+            try vocabulary.priorityNames.record(in: db)
             var summary = try writer.finish()
+            summary.helpdesk = kind.kind
             summary.contentSHA256 = input.sha256
             summary.ignoredColumns = columns?.ignored ?? []
             logger.info("file loaded", metadata: [
@@ -192,7 +208,6 @@ public final class Ingestor {
     ) throws {
         let scanner = try LineScanner(path: input.path)
         let mapping = options.mapping
-        let scratch = ByteArena(capacity: 4096)
         var records = 0
         while let item = try scanner.next() {
             records += 1
@@ -232,11 +247,7 @@ public final class Ingestor {
                     raw.tags = RawTicket.splitTags(text)
                 }
             }
-            let outcome = raw.withFields(scratch) { validator.validate($0, line: item.line, timelineDay: day) }
-            switch outcome {
-            case .valid(let ticket): try writer.write(ticket, tags: validator.tagIDs, line: item.line)
-            case .rejected(let reason): try writer.reject(line: item.line, reason: reason, raw: text)
-            }
+            try writer.take(raw, line: item.line, rawText: text, day: day, validator: &validator)
         }
     }
 }

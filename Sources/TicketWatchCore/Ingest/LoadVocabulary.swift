@@ -1,11 +1,18 @@
 /// The queues, tags and priorities one load has seen, each with a dense id. The validator interns names as it
 /// reads them; the writer binds each from its one stored copy and counts per day by id.
 final class LoadVocabulary {
+    /// The source's priority names and what each becomes; records the names met for `priority_names`.
+    private(set) var priorityNames: PriorityVocabulary
+
+    init(source: TicketSource = .generic) {
+        priorityNames = PriorityVocabulary(source: source)
+    }
+
     /// Queues verbatim, as `tickets.queue` stores them.
     var queues = NameInterner()
     /// Tags trimmed, as `ticket_tags.tag` gives them.
     var tags = NameInterner()
-    /// Normalised priorities (trimmed, lower-cased), as `tickets.priority` stores them.
+    /// Priorities in the warehouse's vocabulary (`PriorityVocabulary`), as `tickets.priority` stores them.
     var priorities = NameInterner()
     /// Priorities as written, each mapped once to its normalised id (-1: empty once trimmed).
     private var writtenPriorities = NameInterner()
@@ -34,9 +41,8 @@ final class LoadVocabulary {
     func priority(written bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         let written = writtenPriorities.intern(bytes)
         if Int(written) < normalisedOfWritten.count { return normalisedOfWritten[Int(written)] }
-        let trimmed = ByteText.trimmed(bytes)
-        // Once per distinct spelling, so String's full Unicode lower-casing costs nothing here.
-        let normalised = trimmed.isEmpty ? -1 : priorities.intern(String(decoding: trimmed, as: UTF8.self).lowercased())
+        // Once per distinct spelling, so the String work costs nothing here.
+        let normalised = priorityNames.normalize(String(decoding: bytes, as: UTF8.self)).map { priorities.intern($0) } ?? -1
         normalisedOfWritten.append(normalised)
         return normalised
     }

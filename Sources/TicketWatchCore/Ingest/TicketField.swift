@@ -37,6 +37,11 @@ struct RawTicket {
     var priority: String?
     var tags: [String] = []
     var subject: String?
+    /// The helpdesk's last-update time, when its export has one: which of two versions of a ticket is newer.
+    var updatedAt: String?
+    /// How the ticket came in (Zendesk `via.channel`, Freshdesk `source`), and its kind (`type`, Jira's Issue Type).
+    var channel: String?
+    var ticketType: String?
 
     /// Splits an `a | b` tag list: split on '|', trimmed, empties dropped (the notebook's rule).
     static func splitTags(_ text: String) -> [String] {
@@ -67,6 +72,7 @@ extension RawTicket {
         }
         let id = keep(ticketID), created = keep(createdAt), queue = keep(self.queue)
         let priority = keep(self.priority), subject = keep(self.subject)
+        let updated = keep(updatedAt), channel = keep(self.channel), type = keep(ticketType)
         let tagSpans = tags.map { keep($0)! }
         // Spans only now: appending may have moved the arena.
         func span(_ kept: (Int, Int)?) -> UnsafeBufferPointer<UInt8>? { kept.map { scratch.span($0.0, $0.1) } }
@@ -76,6 +82,9 @@ extension RawTicket {
         fields.queue = span(queue)
         fields.priority = span(priority)
         fields.subject = span(subject)
+        fields.updatedAt = span(updated)
+        fields.channel = span(channel)
+        fields.ticketType = span(type)
         fields.tagValues = tagSpans.map { scratch.span($0.0, $0.1) }
         return try body(fields)
     }

@@ -7,6 +7,11 @@ struct TicketFields {
     var queue: UnsafeBufferPointer<UInt8>?
     var priority: UnsafeBufferPointer<UInt8>?
     var subject: UnsafeBufferPointer<UInt8>?
+    /// The helpdesk's last update of the ticket (which of two exported versions is newer).
+    var updatedAt: UnsafeBufferPointer<UInt8>?
+    /// How it came in (Zendesk `via.channel`, Freshdesk `source`) and its kind (`type`, Jira's Issue Type).
+    var channel: UnsafeBufferPointer<UInt8>?
+    var ticketType: UnsafeBufferPointer<UInt8>?
     /// An `a | b` list (a `tags` column or a JSON string), split on '|' by the validator.
     var tagList: UnsafeBufferPointer<UInt8>?
     /// Tags given one per value (`tag_N` columns, a JSON array), after those of `tagList`.
@@ -19,6 +24,9 @@ struct TicketFields {
         queue = nil
         priority = nil
         subject = nil
+        updatedAt = nil
+        channel = nil
+        ticketType = nil
         tagList = nil
         tagValues.removeAll(keepingCapacity: true)
     }

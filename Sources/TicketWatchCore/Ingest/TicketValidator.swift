@@ -12,6 +12,10 @@ struct CheckedTicket {
     /// -1 when the input had none.
     let priority: Int32
     let subject: UnsafeBufferPointer<UInt8>?
+    /// UTC, ISO 8601, as `created_at`; nil when the export has no update time.
+    let updatedAt: UnsafeBufferPointer<UInt8>?
+    let channel: UnsafeBufferPointer<UInt8>?
+    let ticketType: UnsafeBufferPointer<UInt8>?
     let contentHash: Int64
 }
 
@@ -72,13 +76,24 @@ struct TicketValidator {
         }
         let createdAtOffset = scratch.count
         resolved.writeUTCText(to: scratch)
+        let updatedAtOffset = scratch.count
+        if let text = fields.updatedAt, !ByteText.trimmed(text).isEmpty {
+            guard let parsed = timestamps.parse(bytes: text) else {
+                let shown = String(decoding: text, as: UTF8.self).prefix(60)
+                return .rejected("unparseable updated_at '\(shown)': \(TimestampParser.expectedForm)")
+            }
+            parsed.writeUTCText(to: scratch)
+        }
         // Spans into the scratch arena are taken after its last append: growing moves it.
-        let createdAt = scratch.span(createdAtOffset, scratch.count - createdAtOffset)
+        let createdAt = scratch.span(createdAtOffset, updatedAtOffset - createdAtOffset)
+        let updatedAt = scratch.count > updatedAtOffset ? scratch.span(updatedAtOffset, scratch.count - updatedAtOffset) : nil
         let ticketID = hasIDColumn ? givenID : scratch.span(0, madeIDLength)
 
         let queueBytes = fields.queue.flatMap { $0.isEmpty ? nil : $0 }
         let written = fields.priority.flatMap { $0.isEmpty ? nil : $0 }
         let subject = fields.subject.flatMap { $0.isEmpty ? nil : $0 }
+        let channel = fields.channel.flatMap { $0.isEmpty ? nil : $0 }
+        let ticketType = fields.ticketType.flatMap { $0.isEmpty ? nil : $0 }
 
         // The fingerprint takes the fields in this order, each followed by 0x1F (FNV1a.combine(String?)), so
         // warehouses loaded by earlier versions compare equal.
@@ -100,12 +115,18 @@ struct TicketValidator {
             tagIDs.append(vocabulary.tags.intern(tag))
         }
         hash.combineField(subject)
+        // Only when present, so a generic ticket keeps the hash it had before these fields existed (a re-export
+        // of a file loaded by an older version is then still an unchanged repeat).
+        if channel != nil || ticketType != nil {
+            hash.combineField(channel)
+            hash.combineField(ticketType)
+        }
 
         return .valid(CheckedTicket(
             ticketID: ticketID, createdAt: createdAt, day: resolved.day,
             queue: queueBytes.map { vocabulary.queues.intern($0) } ?? -1,
             priorityWritten: written, priority: written.map { vocabulary.priority(written: $0) } ?? -1,
-            subject: subject, contentHash: hash.int64))
+            subject: subject, updatedAt: updatedAt, channel: channel, ticketType: ticketType, contentHash: hash.int64))
     }
 }
 

@@ -24,7 +24,12 @@ final class TicketWriter {
     private var pendingTagIDs: [Int32] = []
 
     private let insertTickets: MultiRowInsert
-    private let storedHash: Statement
+    /// A repeated id: an update, an unchanged repeat, or an older version.
+    private let updates: TicketUpdates
+    /// Days of tickets updated in place (recounted by `aggregate`), for the summary's day count.
+    private var updatedDays: Set<Int> = []
+    /// Tickets read as text (JSON, helpdesk exports) are lent to the validator from here.
+    private let textScratch = ByteArena(capacity: 4096)
     private let insertReject: Statement
 
     private struct Span {
@@ -41,6 +46,9 @@ final class TicketWriter {
         let priority: Int32
         let priorityWritten: Span?
         let subject: Span?
+        let updatedAt: Span?
+        let channel: Span?
+        let ticketType: Span?
         /// A JSON array, nil when the ticket has no tags.
         let tagsJSON: Span?
         let contentHash: Int64
@@ -48,7 +56,7 @@ final class TicketWriter {
         let tags: Range<Int>
     }
 
-    init(db: Database, fileID: Int64, source: String, vocabulary: LoadVocabulary) throws {
+    init(db: Database, fileID: Int64, source: String, vocabulary: LoadVocabulary, helpdesk: TicketSource = .generic) throws {
         self.db = db
         self.fileID = fileID
         self.source = source
@@ -58,10 +66,10 @@ final class TicketWriter {
         insertTickets = MultiRowInsert(
             db, head: """
                 INSERT INTO tickets(id, ticket_id, created_at, day, queue, priority, priority_raw, subject, content_hash,
-                                    file_id, line, tags)
+                                    file_id, line, tags, updated_at, channel, ticket_type)
                 """,
-            columnsPerRow: 12, rowsPerStatement: Self.ticketsPerStatement, tail: "ON CONFLICT(ticket_id) DO NOTHING")
-        storedHash = try db.prepare("SELECT content_hash FROM tickets WHERE ticket_id = ?")
+            columnsPerRow: 15, rowsPerStatement: Self.ticketsPerStatement, tail: "ON CONFLICT(ticket_id) DO NOTHING")
+        updates = try TicketUpdates(db: db, fileID: fileID, helpdesk: helpdesk)
         insertReject = try db.prepare("INSERT INTO ingest_rejects(file_id, source, line, reason, raw) VALUES (?, ?, ?, ?, ?)")
     }
 
@@ -80,9 +88,20 @@ final class TicketWriter {
             ticketID: keep(ticket.ticketID), createdAt: keep(ticket.createdAt), day: ticket.day,
             dayText: Span(offset: arena.append(count: 10) { ticket.day.writeText(to: $0) }, count: 10),
             queue: ticket.queue, priority: ticket.priority, priorityWritten: ticket.priorityWritten.map(keep),
-            subject: ticket.subject.map(keep), tagsJSON: tagsJSON, contentHash: ticket.contentHash, line: line,
+            subject: ticket.subject.map(keep), updatedAt: ticket.updatedAt.map(keep), channel: ticket.channel.map(keep),
+            ticketType: ticket.ticketType.map(keep), tagsJSON: tagsJSON, contentHash: ticket.contentHash, line: line,
             tags: tagStart..<pendingTagIDs.count))
         if pending.count == Self.ticketsPerStatement { try flushTickets() }
+    }
+
+    /// Validates a ticket read as text (JSON lines, helpdesk exports) and writes it, or records why not.
+    func take(_ raw: RawTicket, line: Int, rawText: @autoclosure () -> String?, day: CivilDate?,
+              validator: inout TicketValidator) throws {
+        let outcome = raw.withFields(textScratch) { validator.validate($0, line: line, timelineDay: day) }
+        switch outcome {
+        case .valid(let ticket): try write(ticket, tags: validator.tagIDs, line: line)
+        case .rejected(let reason): try reject(line: line, reason: reason, raw: rawText())
+        }
     }
 
     func reject(line: Int, reason: String, raw: String?) throws {
@@ -95,9 +114,11 @@ final class TicketWriter {
         try flushTickets()
         try tally.record(in: db, vocabulary: vocabulary)
         try db.run("""
-            UPDATE ingest_files SET rows_loaded = ?, rows_duplicate = ?, rows_changed = ?, rows_rejected = ? WHERE id = ?
-            """, [SQLValue(summary.loaded), SQLValue(summary.duplicates), SQLValue(summary.changed), SQLValue(summary.rejected), .integer(fileID)])
-        summary.days = tally.dayCount
+            UPDATE ingest_files SET rows_loaded = ?, rows_duplicate = ?, rows_changed = ?, rows_updated = ?, rows_outdated = ?,
+                rows_rejected = ? WHERE id = ?
+            """, [SQLValue(summary.loaded), SQLValue(summary.duplicates), SQLValue(summary.updated + summary.outdated),
+                  SQLValue(summary.updated), SQLValue(summary.outdated), SQLValue(summary.rejected), .integer(fileID)])
+        summary.days = tally.dayNumbers.union(updatedDays).count
         return summary
     }
 
@@ -123,6 +144,9 @@ final class TicketWriter {
             try statement.bindInt64(fileID, at: base + 10)
             try statement.bindInt64(Int64(ticket.line), at: base + 11)
             try bindOptional(statement, ticket.tagsJSON, at: base + 12)
+            try bindOptional(statement, ticket.updatedAt, at: base + 13)
+            try bindOptional(statement, ticket.channel, at: base + 14)
+            try bindOptional(statement, ticket.ticketType, at: base + 15)
         }
         while try statement.step() {}
         let stored = db.changes
@@ -150,14 +174,24 @@ final class TicketWriter {
         arena.removeAll()
     }
 
-    /// A ticket id stored before (by an earlier file or earlier in this one) is never stored twice.
+    /// A ticket id stored before (by an earlier file or earlier in this one) is never stored twice, but a newer
+    /// version replaces it (`TicketUpdates`). Rare on a load, so the ticket goes over as text.
     private func repeated(_ ticket: PendingTicket) throws {
-        try storedHash.bindBorrowedText(arena.span(ticket.ticketID.offset, ticket.ticketID.count), at: 1)
-        defer { storedHash.reset() }
-        if try storedHash.step(), storedHash.int64(at: 0) != ticket.contentHash {
-            summary.changed += 1
-        } else {
-            summary.duplicates += 1
+        func text(_ span: Span?) -> String? { span.map { String(decoding: arena.span($0.offset, $0.count), as: UTF8.self) } }
+        func name(_ id: Int32, _ names: NameInterner) -> String? { id < 0 ? nil : names.string(id) }
+        let stored = StoredTicket(
+            ticketID: text(ticket.ticketID)!, createdAtUTC: text(ticket.createdAt)!, day: ticket.day,
+            queue: name(ticket.queue, vocabulary.queues), priority: name(ticket.priority, vocabulary.priorities),
+            priorityRaw: text(ticket.priorityWritten), subject: text(ticket.subject), tagsJSON: text(ticket.tagsJSON),
+            contentHash: ticket.contentHash, updatedAtUTC: text(ticket.updatedAt), channel: text(ticket.channel),
+            ticketType: text(ticket.ticketType))
+        switch try updates.apply(stored, line: ticket.line) {
+        case .duplicate: summary.duplicates += 1
+        case .updated(let days):
+            summary.updated += 1
+            updatedDays.formUnion(days.map(\.daysSinceEpoch))
+        case .outdated: summary.outdated += 1
+        case .conflict(let reason): try reject(line: ticket.line, reason: reason, raw: nil)
         }
     }
 
@@ -176,8 +210,11 @@ public struct FileSummary: Sendable, Equatable {
     public let source: String
     public var loaded = 0
     public var duplicates = 0
-    /// Repeated ids whose content differs from the stored ticket: counted, not applied (yet).
-    public var changed = 0
+    /// Repeated ids whose content differs from the stored ticket and that are newer (by the source's update
+    /// time, else by being loaded later): the stored ticket was replaced.
+    public var updated = 0
+    /// Repeated ids whose content differs but whose update time is older than the stored version's: not applied.
+    public var outdated = 0
     public var rejected = 0
     public var days = 0
     /// The SHA-256 of the file's content, as `ingest_files` records it.
@@ -186,6 +223,8 @@ public struct FileSummary: Sendable, Equatable {
     public var alreadyLoadedAs: String?
     public var alreadyLoadedAt: String?
     public var ignoredColumns: [String] = []
+    /// The tool that wrote the file (`--source`, or detected).
+    public var helpdesk: TicketSource = .generic
 
     public init(source: String) {
         self.source = source

@@ -10,7 +10,8 @@ enum Migrations {
     /// columns as a new one (WarehouseMigrationTests compares them).
     static let steps: [Int: String] = [
         // 1 → 2. The alert lifecycle (issue 9): silences, evidence, late alerts, feedback, corrections and
-        // recoveries, and the figures each judged day was judged on. Speed (issue 8): tags move from a row each
+        // recoveries, and the figures each judged day was judged on. Helpdesk exports (issue 10): which tool wrote
+        // a file, the priority vocabulary, ticket updates. Speed (issue 8): tags move from a row each
         // (tag_occurrences) into a JSON column on the ticket; the public ticket_tags view reads them from there
         // with the same columns.
         1: """
@@ -47,6 +48,30 @@ enum Migrations {
                 PRIMARY KEY (alert_id, destination, kind)
             ) WITHOUT ROWID;
             ALTER TABLE detector_days ADD COLUMN figures TEXT;
+            ALTER TABLE ingest_files ADD COLUMN helpdesk TEXT NOT NULL DEFAULT 'generic';
+            ALTER TABLE ingest_files ADD COLUMN rows_updated INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE ingest_files ADD COLUMN rows_outdated INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE tickets ADD COLUMN updated_at TEXT;
+            ALTER TABLE tickets ADD COLUMN channel TEXT;
+            ALTER TABLE tickets ADD COLUMN ticket_type TEXT;
+            CREATE TABLE IF NOT EXISTS priority_names (
+                helpdesk  TEXT NOT NULL,
+                raw       TEXT NOT NULL,
+                priority  TEXT NOT NULL,
+                origin    TEXT NOT NULL,
+                PRIMARY KEY (helpdesk, raw)
+            ) WITHOUT ROWID;
+            INSERT OR IGNORE INTO priority_names(helpdesk, raw, priority, origin) VALUES
+                ('generic', 'urgent', 'urgent', 'built-in'), ('generic', 'high', 'high', 'built-in'),
+                ('generic', 'medium', 'medium', 'built-in'), ('generic', 'low', 'low', 'built-in'),
+                ('zendesk', 'urgent', 'urgent', 'built-in'), ('zendesk', 'high', 'high', 'built-in'),
+                ('zendesk', 'normal', 'medium', 'built-in'), ('zendesk', 'low', 'low', 'built-in'),
+                ('freshdesk', '4', 'urgent', 'built-in'), ('freshdesk', '3', 'high', 'built-in'),
+                ('freshdesk', '2', 'medium', 'built-in'), ('freshdesk', '1', 'low', 'built-in'),
+                ('jira', 'Highest', 'urgent', 'built-in'), ('jira', 'High', 'high', 'built-in'),
+                ('jira', 'Medium', 'medium', 'built-in'), ('jira', 'Low', 'low', 'built-in'), ('jira', 'Lowest', 'low', 'built-in'),
+                ('jira', 'Blocker', 'urgent', 'built-in'), ('jira', 'Critical', 'high', 'built-in'),
+                ('jira', 'Major', 'medium', 'built-in'), ('jira', 'Minor', 'low', 'built-in'), ('jira', 'Trivial', 'low', 'built-in');
             ALTER TABLE tickets ADD COLUMN tags TEXT;
             UPDATE tickets SET tags = (
                 SELECT json_group_array(tag) FROM (

@@ -125,8 +125,7 @@ struct DefaultDetectorArguments: ParsableArguments {
             falseDiscoveryRate: fdr, globalWeight: globalWeight, seasonWindow: seasonWindow, levelWindow: levelWindow,
             shareWindow: shareWindow, minHistory: minHistory, minSupport: minSupport, minCount: minCount,
             newTermMaxHistory: newTermMaxHistory, newTermMinCount: newTermMinCount,
-            highPriorities: highPriorities.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-                .filter { !$0.isEmpty },
+            highPriorities: HighPriorities.parse(highPriorities),
             gapProbability: gapProbability, growth: growth)
         options.lateDays = lateDays
         return options

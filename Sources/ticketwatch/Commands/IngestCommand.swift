@@ -4,15 +4,29 @@ import TicketWatchCore
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Load ticket files (CSV or JSON Lines) into the warehouse.",
+        abstract: "Load ticket files (CSV, JSON Lines, or Zendesk, Freshdesk and Jira exports) into the warehouse.",
         discussion: """
-        Columns are found by name: ticket_id or id; created_at, created or created_date; queue; priority or \
-        priority_norm; tags or tags_str ('a | b'), or tag_1 … tag_N; subject or text. Other columns are ignored; \
-        --column maps a differently named one.
+        Sources (--source, else detected from each file's content and recorded per file): zendesk (ticket JSON \
+        from the Tickets API or the incremental export: pages {"tickets":[…]} or one ticket per line), freshdesk \
+        (ticket JSON from its API), jira (Jira Service Management's CSV export), generic (the columns below). \
+        A --source the content contradicts is refused, naming the likely one. Priorities are translated into \
+        urgent, high, medium, low (the priority_names table shows how); Zendesk and Freshdesk groups become \
+        queues through --map-group or --groups, else stay group ids.
+
+        Generic columns are found by name: ticket_id or id; created_at, created or created_date; queue; priority \
+        or priority_norm; tags or tags_str ('a | b'), or tag_1 … tag_N; subject or text. Other columns are \
+        ignored; --column maps a differently named one.
 
         Each file is loaded in one transaction. Bad rows do not stop the load: each is recorded in the \
-        ingest_rejects table with its file, line and reason (see them with `ticketwatch rejects`). A ticket id \
-        seen before is skipped and counted; a file whose content was loaded before adds nothing.
+        ingest_rejects table with its file, line and reason (see them with `ticketwatch rejects`). A ticket \
+        exported again with changes replaces the stored one when it is newer (by the helpdesk's update time, \
+        else by being loaded later), and the days it touches are aggregated again; an unchanged repeat is \
+        skipped and counted; a file whose content was loaded before adds nothing.
+
+        Examples:
+          ticketwatch ingest --db tw.db tickets.csv
+          ticketwatch ingest --db tw.db --source zendesk --map-group 360001234567=Billing export-2025-11-28.json
+          ticketwatch ingest --db tw.db --date-format "yyyy-MM-dd HH:mm" jira-export.csv
         """)
 
     @OptionGroup var warehouse: WarehouseOptions
@@ -27,6 +41,31 @@ struct IngestCommand: ParsableCommand {
         "Map a ticket field to a differently named column, e.g. created_at=\"Created Date\". Repeatable.",
         valueName: "name=header"))
     var columns: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "The tool that wrote the files: zendesk, freshdesk, jira or generic. Default: detected per file (config: ingest.source).",
+        valueName: "name"))
+    var source: TicketSource?
+
+    @Option(name: .customLong("map-group"), help: ArgumentHelp(
+        "Name a Zendesk or Freshdesk group: its tickets get NAME as their queue (else the group id). Repeatable.",
+        valueName: "id=name"))
+    var groupNames: [String] = []
+
+    @Option(name: .customLong("groups"), help: ArgumentHelp(
+        "A group list: the JSON the helpdesk's groups API returns, or ID,NAME lines (config: ingest.groups_file).",
+        valueName: "file"))
+    var groupsFile: String?
+
+    @Option(help: ArgumentHelp(
+        "The Jira instance's date format, as in its Look and feel settings (config: ingest.date_format). ISO dates are read without it.",
+        valueName: "pattern"))
+    var dateFormat: String?
+
+    @Option(help: ArgumentHelp(
+        "The Jira column the queue comes from (config: ingest.queue_column). Default: Request Type, else Component/s.",
+        valueName: "header"))
+    var queueColumn: String?
 
     @Option(help: ArgumentHelp(
         "Where days come from: timestamps (the date column), synthetic (seeded days over 120 days from 2025-01-01), or batch:N (every N tickets one day).",
@@ -50,7 +89,16 @@ struct IngestCommand: ParsableCommand {
                 let (field, header) = try ColumnMapping.parseOverride(text)
                 mapping.overrides[field] = header
             }
-            let options = IngestOptions(format: format, mapping: mapping, timeline: try Timeline(parsing: timeline))
+            let config = try warehouse.loadConfig()
+            var settings = config.ingest
+            if let groupsFile { settings.groupsFile = groupsFile }
+            if let dateFormat { settings.dateFormat = dateFormat }
+            if let queueColumn { settings.queueColumn = queueColumn }
+            if let source { settings.source = source }
+            var sources = try settings.sourceOptions()
+            for text in groupNames { try sources.groups.add(option: text) }
+            let options = IngestOptions(format: format, mapping: mapping, timeline: try Timeline(parsing: timeline),
+                                        sources: sources)
             let logger = warehouse.makeLogger()
             let store = try warehouse.open(timeZone: timezone, logger: logger)
             let line = ProgressLine()
@@ -66,8 +114,9 @@ struct IngestCommand: ParsableCommand {
         if let earlier = s.alreadyLoadedAs {
             return "\(s.source): already loaded (as \(earlier), \(s.alreadyLoadedAt ?? "earlier")); nothing added"
         }
-        var line = "\(s.source): \(s.loaded) loaded, \(s.duplicates) duplicates, \(s.rejected) rejected"
-        if s.changed > 0 { line += ", \(s.changed) changed repeats kept as first loaded" }
+        var line = "\(s.source)\(s.helpdesk == .generic ? "" : " (\(s.helpdesk.rawValue))"): \(s.loaded) loaded, \(s.duplicates) duplicates, \(s.rejected) rejected"
+        if s.updated > 0 { line += ", \(s.updated) updated" }
+        if s.outdated > 0 { line += ", \(s.outdated) older versions not applied" }
         if !s.ignoredColumns.isEmpty {
             // Named, so that a misspelt column (say "queu") is noticed rather than silently dropped.
             line += "; ignored columns: \(s.ignoredColumns.joined(separator: ", "))"

@@ -42,6 +42,11 @@ struct RunCommand: ParsableCommand {
     var timezone: String?
 
     @Option(help: ArgumentHelp(
+        "Priorities the default detector counts as high, comma-separated (config: detect.high_priorities; default high,urgent). The seed detector counts exactly high.",
+        valueName: "list"))
+    var highPriorities: String?
+
+    @Option(help: ArgumentHelp(
         "Run as if today were this day: only the days before it are judged (for replaying history; default: today in the warehouse's time zone).",
         valueName: "YYYY-MM-DD"))
     var today: String?
@@ -54,6 +59,9 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--detector \(detector): expected default or seed")
         }
         if let settleSeconds, settleSeconds < 0 { throw ValidationError("--settle-seconds cannot be negative") }
+        if let highPriorities, HighPriorities.parse(highPriorities).isEmpty {
+            throw ValidationError("--high-priorities: name at least one priority, e.g. high,urgent")
+        }
         if let today, CivilDate(today) == nil { throw ValidationError("--today \(today): expected a date as YYYY-MM-DD") }
     }
 
@@ -85,7 +93,10 @@ struct RunCommand: ParsableCommand {
                 throw ConfigError(file: file, key: "detect.detector", problem: "expected \"default\" or \"seed\"")
             }
             try DetectorParameters.apply(config.detectorParameters["seed"] ?? [:], to: &settings.seedDetector, file: file)
-            if let high = config.highPriorities { settings.defaultDetector.highPriorities = high }
+            if let high = highPriorities.map(HighPriorities.parse) ?? config.highPriorities {
+                settings.defaultDetector.highPriorities = high
+            }
+            settings.ingest.sources = try config.ingest.sourceOptions()
             try DetectorParameters.apply(config.detectorParameters["default"] ?? [:], to: &settings.defaultDetector, file: file)
 
             (settings.destinations, settings.destinationProblems, settings.notify) = try delivery.resolve(config: config)
@@ -102,7 +113,10 @@ struct RunCommand: ParsableCommand {
     private func report(_ s: DailyJob.Summary) {
         let loaded = s.files.filter { $0.alreadyLoadedAs == nil }
         for file in loaded {
-            print("\(file.source): \(file.loaded) loaded, \(file.duplicates) duplicates, \(file.rejected) rejected")
+            var line = "\(file.source): \(file.loaded) loaded, \(file.duplicates) duplicates, \(file.rejected) rejected"
+            if file.updated > 0 { line += ", \(file.updated) updated" }
+            if file.outdated > 0 { line += ", \(file.outdated) older versions not applied" }
+            print(line)
         }
         if !s.waiting.isEmpty { print("waiting (still being written): \(s.waiting.count) file\(s.waiting.count == 1 ? "" : "s")") }
         print("judged through \(s.through): \(s.counts.daysJudged) day\(s.counts.daysJudged == 1 ? "" : "s"), \(s.counts.alertsFound) new alert\(s.counts.alertsFound == 1 ? "" : "s")")
