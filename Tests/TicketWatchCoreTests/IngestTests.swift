@@ -230,7 +230,7 @@ private func faultyExport() -> Data {
         #expect(try warehouse.db.scalar("PRAGMA integrity_check")?.string == "ok")
     }
 
-    @Test func ingestAddsEachFileToTheDaysItTouchesAndAggregateHasNothingLeft() throws {
+    @Test func ingestWritesNewDaysAndAggregateRecountsDaysThatHadFigures() throws {
         let warehouse = try makeWarehouse()
         let aggregator = Aggregator(warehouse: warehouse, logger: quietLogger)
         _ = try warehouse.ingest([try writeTemporaryFile("d1.csv", """
@@ -243,18 +243,40 @@ private func faultyExport() -> Data {
         #expect(jan1.values == [.integer(2), .integer(1), .real(0.5)])
         #expect(try warehouse.db.scalar("SELECT tickets FROM daily_queues WHERE day = '2025-01-01' AND queue = 'Unknown'")?.int == 1)
         #expect(try warehouse.db.scalar("SELECT tickets FROM daily_tags WHERE day = '2025-01-01' AND tag = 'x'")?.int == 2)
-        #expect(try aggregator.run() == 0)
+        #expect(try aggregator.run() == 0, "new days were written by ingest")
 
-        // Mark an untouched day's figures: adding to it, or recounting it, would change the mark.
+        // Mark an untouched day's figures: a recount of it would overwrite the mark.
         try warehouse.db.run("UPDATE daily_totals SET tickets_total = 999 WHERE day = '2025-01-01'")
-        _ = try warehouse.ingest([try writeTemporaryFile("d2.csv", "id,created_at,queue,priority\n4,2025-01-02,B,low\n3,2025-01-02,A,HIGH\n")])
+        _ = try warehouse.ingest([try writeTemporaryFile("d2.csv", "id,created_at,queue,priority\n4,2025-01-02,B,low\n3,2025-01-02,A,HIGH\n5,2025-01-03,B,low\n")])
+        #expect(try warehouse.db.scalar("SELECT tickets_total FROM daily_totals WHERE day = '2025-01-03'")?.int == 1)
+        // January 2 had figures: it waits for aggregate's recount.
+        #expect(try warehouse.db.query("SELECT day FROM dirty_days").map { $0[0].string! } == ["2025-01-02"])
+        #expect(try aggregator.run() == 1)
         #expect(try warehouse.db.scalar("SELECT tickets_total FROM daily_totals WHERE day = '2025-01-01'")?.int == 999)
         #expect(try warehouse.db.scalar("SELECT tickets_total FROM daily_totals WHERE day = '2025-01-02'")?.int == 2)
         #expect(try warehouse.db.scalar("SELECT tickets_high FROM daily_totals WHERE day = '2025-01-02'")?.int == 1)
-        #expect(try aggregator.run() == 0)
-        // --rebuild recounts everything from the tickets, repairing the mark.
-        #expect(try aggregator.rebuild() == 2)
+        // --rebuild recounts every day from the tickets, repairing the mark.
+        #expect(try aggregator.rebuild() == 3)
         #expect(try warehouse.db.scalar("SELECT tickets_total FROM daily_totals WHERE day = '2025-01-01'")?.int == 2)
+    }
+
+    /// The history load into an empty warehouse is written under a rollback journal (each page once), but only
+    /// when no other connection has the warehouse open, and the warehouse is back in WAL afterwards.
+    @Test func theFirstLoadSwitchesJournalOnlyWhenAloneAndLeavesTheWarehouseInWAL() throws {
+        let path = TestPaths.temporaryWarehousePath()
+        var other: Warehouse? = try makeWarehouse(path: path)
+        let warehouse = try makeWarehouse(path: path)
+        #expect(warehouse.switchToRollbackJournal() == false, "another connection is open")
+        #expect(try warehouse.db.scalar("PRAGMA journal_mode")?.string == "wal")
+        other = nil
+        #expect(other == nil && warehouse.switchToRollbackJournal() == true)
+        warehouse.switchToWriteAheadLog()
+        #expect(try warehouse.db.scalar("PRAGMA journal_mode")?.string == "wal")
+
+        _ = try warehouse.ingest([try writeTemporaryFile("h.csv", "id,created_at\n1,2025-01-01\n2,2025-01-02\n")])
+        #expect(try warehouse.db.scalar("PRAGMA journal_mode")?.string == "wal")
+        #expect(try warehouse.count("tickets") == 2)
+        #expect(try warehouse.db.scalar("PRAGMA integrity_check")?.string == "ok")
     }
 
     /// The counts ingest adds while streaming, with `aggregate`'s recount of days whose tickets were updated, must

@@ -1,10 +1,10 @@
-/// Counts one file's new tickets per day by priority, queue and tag while they stream past, and adds the counts
-/// to the daily tables in the file's transaction. Counting here costs a few array increments per ticket; a GROUP
-/// BY over the history to find the same numbers costs seconds a year. Days whose stored tickets change in place
-/// are recounted from the tickets by `aggregate` instead (`dirty_days`).
+/// Counts one file's new tickets per day by priority, queue and tag while they stream past, and writes the
+/// figures of days that had none yet into the daily tables, in the file's transaction. Counting here costs a few
+/// array increments per ticket; a GROUP BY over the history to find the same numbers cost seconds a year, and
+/// adding to existing rows (an upsert per row) cost SQLite several times a plain insert. A day that already has
+/// figures (a late file, overlapping exports) is left to `aggregate`, which recounts it from the tickets
+/// (`dirty_days`), as it does for days whose tickets were updated in place.
 struct DailyTally {
-    enum Kind: String { case priority, queue, tag }
-
     private struct Day {
         let day: CivilDate
         /// Index 0: no priority (''), id + 1 otherwise.
@@ -29,64 +29,64 @@ struct DailyTally {
         for tag in tags { Self.increment(&days[slot].tags, Int(tag)) }
     }
 
-    /// Adds the counts to daily_priorities, daily_queues and daily_tags and recomputes daily_totals for the days
-    /// they touch. The rows go through a temporary table and one set-based upsert per daily table: an upsert per
-    /// row cost SQLite twenty times more than a plain insert.
+    /// Writes the figures of the days that have none yet; marks the others for `aggregate`'s recount.
     func record(in db: Database, vocabulary: LoadVocabulary) throws {
-        var rows: [(day: String, kind: Kind, key: String, tickets: Int32)] = []
-        for entry in days {
+        guard !days.isEmpty else { return }
+        let known = try Set(db.query("SELECT day FROM daily_totals WHERE day BETWEEN ? AND ?", [
+            .text(days.map(\.day).min()!.description), .text(days.map(\.day).max()!.description),
+        ]).compactMap { $0[0].string })
+        var totals: [(day: String, total: Int, high: Int)] = []
+        var priorities: [(day: String, key: String, n: Int)] = [], queues = priorities, tags = priorities
+        var recount: [String] = []
+        for entry in days.sorted(by: { $0.day < $1.day }) {
             let day = entry.day.description
-            for (index, n) in entry.priorities.enumerated() where n > 0 {
-                rows.append((day, .priority, index == 0 ? "" : vocabulary.priorities.string(Int32(index - 1)), n))
+            if known.contains(day) {
+                recount.append(day)
+                continue
             }
-            for (index, n) in entry.queues.enumerated() where n > 0 {
-                rows.append((day, .queue, index == 0 ? "Unknown" : vocabulary.queues.string(Int32(index - 1)), n))
-            }
-            for (id, n) in entry.tags.enumerated() where n > 0 {
-                rows.append((day, .tag, vocabulary.tags.string(Int32(id)), n))
-            }
+            let byPriority = Self.named(entry.priorities, first: "") { vocabulary.priorities.string(Int32($0 - 1)) }
+            let total = byPriority.reduce(0) { $0 + $1.n }
+            totals.append((day, total, byPriority.first { $0.key == "high" }?.n ?? 0))
+            priorities += byPriority.map { (day, $0.key, $0.n) }
+            // A queue named 'Unknown' and tickets without a queue share one row, as in the notebook.
+            queues += Self.named(entry.queues, first: "Unknown") { vocabulary.queues.string(Int32($0 - 1)) }.map { (day, $0.key, $0.n) }
+            tags += Self.named(entry.tags, first: nil) { vocabulary.tags.string(Int32($0)) }.map { (day, $0.key, $0.n) }
         }
-        guard !rows.isEmpty else { return }
-        try db.execute("""
-            CREATE TEMP TABLE IF NOT EXISTS day_counts (day TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
-                                                        tickets INTEGER NOT NULL);
-            DELETE FROM temp.day_counts;
-            """)
-        let insert = MultiRowInsert(db, head: "INSERT INTO temp.day_counts(day, kind, key, tickets)",
-                                    columnsPerRow: 4, rowsPerStatement: 64)
-        try insert.insert(rows: rows.count) { statement, r, first in
-            let row = rows[r]
+        try MultiRowInsert(db, head: "INSERT OR REPLACE INTO daily_totals(day, tickets_total, tickets_high, high_rate)",
+                           columnsPerRow: 4, rowsPerStatement: 64).insert(rows: totals.count) { statement, r, first in
+            let row = totals[r]
             try statement.bind(.text(row.day), at: first)
-            try statement.bind(.text(row.kind.rawValue), at: first + 1)
-            try statement.bind(.text(row.key), at: first + 2)
-            try statement.bind(.integer(Int64(row.tickets)), at: first + 3)
+            try statement.bind(SQLValue(row.total), at: first + 1)
+            try statement.bind(SQLValue(row.high), at: first + 2)
+            try statement.bind(.real(Double(row.high) / Double(row.total)), at: first + 3)
         }
-        try db.execute(Self.addDayCounts)
+        for (table, column, rows) in [("daily_priorities", "priority", priorities), ("daily_queues", "queue", queues),
+                                      ("daily_tags", "tag", tags)] {
+            try MultiRowInsert(db, head: "INSERT OR REPLACE INTO \(table)(day, \(column), tickets)",
+                               columnsPerRow: 3, rowsPerStatement: 64).insert(rows: rows.count) { statement, r, first in
+                try statement.bind(.text(rows[r].day), at: first)
+                try statement.bind(.text(rows[r].key), at: first + 1)
+                try statement.bind(SQLValue(rows[r].n), at: first + 2)
+            }
+        }
+        let mark = try db.prepare("INSERT OR IGNORE INTO dirty_days(day) VALUES (?)")
+        for day in recount { try mark.run([.text(day)]) }
     }
 
-    /// `WHERE` before `ON CONFLICT` is required by SQLite's grammar for an upsert from a SELECT. A queue named
-    /// 'Unknown' and tickets without a queue share one row, as in the notebook: the GROUP BY adds them up.
-    /// tickets_high is the notebook's: priority exactly 'high'.
-    private static let addDayCounts = """
-        INSERT INTO daily_priorities(day, priority, tickets)
-        SELECT day, key, sum(tickets) FROM temp.day_counts WHERE kind = 'priority' GROUP BY day, key
-        ON CONFLICT(day, priority) DO UPDATE SET tickets = tickets + excluded.tickets;
-
-        INSERT INTO daily_queues(day, queue, tickets)
-        SELECT day, key, sum(tickets) FROM temp.day_counts WHERE kind = 'queue' GROUP BY day, key
-        ON CONFLICT(day, queue) DO UPDATE SET tickets = tickets + excluded.tickets;
-
-        INSERT INTO daily_tags(day, tag, tickets)
-        SELECT day, key, sum(tickets) FROM temp.day_counts WHERE kind = 'tag' GROUP BY day, key
-        ON CONFLICT(day, tag) DO UPDATE SET tickets = tickets + excluded.tickets;
-
-        INSERT OR REPLACE INTO daily_totals(day, tickets_total, tickets_high, high_rate)
-        SELECT day, sum(tickets), sum(CASE WHEN priority = 'high' THEN tickets ELSE 0 END),
-               CAST(sum(CASE WHEN priority = 'high' THEN tickets ELSE 0 END) AS REAL) / sum(tickets)
-        FROM daily_priorities WHERE day IN (SELECT day FROM temp.day_counts WHERE kind = 'priority') GROUP BY day;
-
-        DELETE FROM temp.day_counts;
-        """
+    /// Non-zero counts by name: index 0 is named `first` when given, the others by `name`. Ids name distinct
+    /// names, except that a queue named 'Unknown' and "no queue" share one row, which `merge` adds together.
+    private static func named(_ counts: [Int32], first: String?, name: (Int) -> String) -> [(key: String, n: Int)] {
+        var rows: [(key: String, n: Int)] = []
+        for (index, n) in counts.enumerated() where n > 0 {
+            let key = index == 0 && first != nil ? first! : name(index)
+            if index > 0, key == first, let at = rows.firstIndex(where: { $0.key == key }) {
+                rows[at].n += Int(n)
+            } else {
+                rows.append((key, Int(n)))
+            }
+        }
+        return rows
+    }
 
     private mutating func slot(for day: CivilDate) -> Int {
         let number = day.daysSinceEpoch

@@ -76,6 +76,9 @@ public final class Ingestor {
         let db = warehouse.db
         try db.execute("PRAGMA foreign_keys = OFF; PRAGMA cache_size = -\(Ingestor.cacheKiB)")
         defer { try? db.execute("PRAGMA foreign_keys = ON; PRAGMA cache_size = -2000") }
+        let history = try db.scalar("SELECT NOT EXISTS (SELECT 1 FROM tickets)")?.int == 1
+        let rollbackJournal = history && warehouse.switchToRollbackJournal()
+        defer { if rollbackJournal { warehouse.switchToWriteAheadLog() } }
         var summaries: [FileSummary] = []
         for (input, columns, kind) in prepared {
             let summary = try load(input, columns: columns, kind: kind)

@@ -55,13 +55,49 @@ public final class Warehouse {
         self.db = db
         db.setBusyTimeout(milliseconds: Warehouse.busyTimeoutMilliseconds)
         do {
-            try db.execute("PRAGMA journal_mode = WAL")
+            try Warehouse.askForWriteAheadLog(db)
         } catch let error as SQLiteError where error.primaryCode == 26 /* SQLITE_NOTADB */ {
             throw WarehouseError.notAWarehouse(path: path, reason: error.message)
         }
         try db.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
         try Migrations.migrate(db, path: path, to: Warehouse.schemaVersion, logger: logger)
         self.timeZone = try Warehouse.settleTimeZone(db, path: path, requested: requestedZone, fallback: defaultTimeZone)
+    }
+
+    /// The first load into a warehouse with no tickets (its history, often millions of rows) is written with a
+    /// rollback journal instead of the write-ahead log: with nothing stored there is almost nothing to journal,
+    /// so every page is written once, where the WAL writes it twice (log, then checkpoint) — a fifth of a year's
+    /// load. Readers wait for such a load instead of reading beside it, which costs nothing on an empty warehouse.
+    /// SQLite allows the switch only when no other connection has the warehouse open; then this returns false and
+    /// the load stays in WAL. Never waits for the lock.
+    func switchToRollbackJournal() -> Bool {
+        db.setBusyTimeout(milliseconds: 0)
+        defer { db.setBusyTimeout(milliseconds: Warehouse.busyTimeoutMilliseconds) }
+        let result: SQLValue? = try? db.scalar("PRAGMA journal_mode = DELETE")
+        let mode = result?.string
+        logger.debug("journal for the first load", metadata: ["mode": "\(mode ?? "unchanged")"])
+        return mode == "delete"
+    }
+
+    /// Back to the write-ahead log after `switchToRollbackJournal`. Should another connection hold the lock, the
+    /// next open (every open asks for WAL) switches instead.
+    func switchToWriteAheadLog() {
+        try? Warehouse.askForWriteAheadLog(db)
+    }
+
+    /// `PRAGMA journal_mode = WAL`, waiting like any other statement while another process writes: SQLite
+    /// answers a journal-mode change with SQLITE_BUSY at once, without its busy handler, while a load holds the
+    /// lock under a rollback journal (`switchToRollbackJournal`).
+    private static func askForWriteAheadLog(_ db: Database) throws {
+        let deadline = Date().addingTimeInterval(Double(busyTimeoutMilliseconds) / 1000)
+        while true {
+            do {
+                try db.execute("PRAGMA journal_mode = WAL")
+                return
+            } catch let error as SQLiteError where error.isBusy && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
     }
 
     /// Stores the zone on first use; afterwards a different `--timezone` is an error, not a silent shift.
