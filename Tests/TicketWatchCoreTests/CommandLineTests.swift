@@ -103,6 +103,20 @@ import Testing
         #expect(header.stderr.contains("nodates.csv: no date column"))
     }
 
+    /// `ingest` alone leaves the daily tables agreeing with the tickets: a day that already had figures (a late
+    /// file, an updated ticket) is recounted before it returns.
+    @Test func ingestLeavesTheDailyFiguresCurrentAfterAnUpdate() throws {
+        let db = TestPaths.temporaryWarehousePath()
+        let first = try writeTemporaryFile("a.csv", "id,created_at,priority\n1,2025-03-01,low\n2,2025-03-01,low\n")
+        let second = try writeTemporaryFile("b.csv", "id,created_at,priority\n2,2025-03-01,high\n3,2025-03-01,high\n")
+        #expect(try Binary.run(["ingest", "--db", db, first]).status == 0)
+        let again = try Binary.run(["ingest", "--db", db, second])
+        #expect(again.stdout.contains("1 loaded, 0 duplicates, 0 rejected, 1 updated"), "\(again.stdout)")
+        #expect(again.stdout.contains("daily figures recounted for 1 day that already had some"))
+        let totals = try makeWarehouse(path: db).db.query("SELECT tickets_total, tickets_high FROM daily_totals")
+        #expect(totals.map(\.values) == [[.integer(3), .integer(2)]])
+    }
+
     @Test func twoIngestsAtOnceBothCompleteAndStoreEachTicketOnce() throws {
         let db = TestPaths.temporaryWarehousePath()
         _ = try makeWarehouse(path: db)

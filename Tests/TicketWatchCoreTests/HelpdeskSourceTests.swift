@@ -122,6 +122,20 @@ import Testing
         #expect(try warehouse.db.query("SELECT day FROM daily_totals").map { $0[0].string! } == ["2025-11-03"])
     }
 
+    /// A copy without update times (a generic CSV) is applied as the later load, but keeps the stored update
+    /// time: an older helpdesk version arriving after it must still lose.
+    @Test func aCopyWithoutUpdateTimesKeepsTheNewestTimeSoAnOlderVersionStillLoses() throws {
+        let warehouse = try makeWarehouse()
+        let newest = try writeTemporaryFile("new.jsonl", #"{"id": 7, "created_at": "2025-11-01T10:00:00Z", "updated_at": "2025-11-05T10:00:00Z", "priority": "urgent", "via": {"channel": "web"}}"# + "\n")
+        let copy = try writeTemporaryFile("copy.csv", "id,created_at,priority\n7,2025-11-01T10:00:00Z,high\n")
+        let older = try writeTemporaryFile("old.jsonl", #"{"id": 7, "created_at": "2025-11-01T10:00:00Z", "updated_at": "2025-11-02T10:00:00Z", "priority": "low", "via": {"channel": "web"}}"# + "\n")
+        _ = try warehouse.ingest([newest], options: options(.zendesk))
+        #expect(try warehouse.ingest([copy]).first?.updated == 1)
+        #expect(try column(warehouse, "updated_at", ticket: "7") == "2025-11-05T10:00:00Z")
+        #expect(try warehouse.ingest([older], options: options(.zendesk)).first?.outdated == 1)
+        #expect(try column(warehouse, "priority", ticket: "7") == "high")
+    }
+
     @Test func freshdeskSampleLoadsAndPriorityFourCountsAsHigh() throws {
         let warehouse = try makeWarehouse()
         let file = "freshdesk/tickets.json"

@@ -33,7 +33,7 @@ final class TicketUpdates {
             """)
         update = try db.prepare("""
             UPDATE tickets SET created_at = ?, day = ?, queue = ?, priority = ?, priority_raw = ?, subject = ?,
-                content_hash = ?, file_id = ?, line = ?, updated_at = ?, channel = ?, ticket_type = ?, tags = ?
+                content_hash = ?, file_id = ?, line = ?, updated_at = coalesce(?, updated_at), channel = ?, ticket_type = ?, tags = ?
             WHERE id = ?
             """)
         bumpUpdatedAt = try db.prepare("UPDATE tickets SET updated_at = ? WHERE id = ? AND (updated_at IS NULL OR updated_at < ?)")

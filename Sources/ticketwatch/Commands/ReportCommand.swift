@@ -35,6 +35,7 @@ struct ReportCommand: ParsableCommand {
         try reportingErrors {
             let logger = warehouse.makeLogger()
             let store = try warehouse.open(logger: logger)
+            try Aggregator(warehouse: store, logger: logger).run()  // days whose tickets changed: recounted first
             let options = ReportOptions(since: since.flatMap(CivilDate.init), days: days, detector: detector)
             let written = try ReportWriter(warehouse: store, options: options, logger: logger).write(to: out)
             print("report: \(written.pagePath) (\(written.plots) plots, \(written.alerts) alerts, \(written.pageBytes / 1024) KiB) and \(written.csvPath)")

@@ -32,6 +32,8 @@ struct StatusCommand: ParsableCommand {
             print("newest day judged: \(judged.isEmpty ? "none yet" : judged.joined(separator: ", "))")
             let newestData = try db.scalar("SELECT max(day) FROM daily_totals")?.string ?? "none"
             print("newest day with tickets: \(newestData)")
+            let recount = try Aggregator(warehouse: store, logger: warehouse.makeLogger()).pendingDays()
+            if recount > 0 { print("days waiting for a recount of their figures: \(recount) (ticketwatch aggregate)") }
             let pending = try db.query("""
                 SELECT destination, count(*) FROM deliveries WHERE status = 'pending'
                 GROUP BY destination ORDER BY destination
