@@ -6,9 +6,12 @@
 #   (d) the default detector's detect on the loaded year
 #   (e) the next morning's `run` (one new day's file) on the year-long warehouse
 # each twice (best time, highest peak memory), on a year of generated tickets (gen_tickets.py seed 7, 365 days,
-# 2,600 a day, --no-text; generated once). Prints the ratios and writes them to WORKDIR/benchmark.txt.
+# 2,600 a day, --no-text; generated once). Then the growth of cost: ingest of 100k, 1M and 3M tickets (time
+# should grow linearly, memory stay flat), and the next morning's run on warehouses holding each of them (its
+# time should stay flat). Prints the ratios and writes them to WORKDIR/benchmark.txt.
 #
 # usage: scripts/benchmark.sh [WORKDIR]     (default /tmp/ticketwatch-bench; needs pandas and GNU time)
+#        GROWTH=0 scripts/benchmark.sh      skips the growth section (a 3-million-ticket file, a few minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${SHARED:-../shared}
@@ -70,4 +73,36 @@ print(f"(a)/(b) = {best['a'] / best['b']:.2f}   (goal <= 0.3)")
 print(f"(a)/(c) = {best['a'] / best['c']:.2f}   (goal <= 2.0)")
 print(f"(e)/(a) = {best['e'] / best['a']:.3f}  (goal <= 0.1)")
 print(f"peak memory of (a) = {peak['a'] / 1024:.1f} MiB   (goal <= 128)")
+PY
+
+[ "${GROWTH:-1}" = 0 ] && exit 0
+
+# Growth: the same generator, 100k / 1M / 3M tickets (38, 365 and 1,095 days of 2,600 a day).
+: > "$work/growth.txt"
+for days in 38 365 1095; do
+    file="$work/growth-$days.csv"
+    [ -s "$file" ] || python3 "$shared/tools/gen_tickets.py" "$shared/data/ticket_pool_en.csv" "$file" /dev/null \
+        --seed 7 --days "$days" --per-day 2600 --no-text >/dev/null
+    rows=$(($(wc -l < "$file") - 1))
+    rm -f "$work/growth.db"*
+    load=$(/usr/bin/time -f '%e %M' "$bin" ingest --db "$work/growth.db" "$file" 2>&1 >/dev/null | tail -n 1)
+    # The next morning on that history: the last day's tickets arrive as one file into a warehouse that ran
+    # up to the day before.
+    last=$(tail -n 1 "$file" | cut -d, -f2 | cut -c1-10)
+    next=$(python3 -c "import datetime,sys; print(datetime.date.fromisoformat(sys.argv[1]) + datetime.timedelta(days=1))" "$last")
+    rm -rf "$inbox" "$work"/growth-daily.db*; mkdir -p "$inbox"
+    grep -v ",$last" "$file" > "$inbox/history.csv"
+    "$bin" run --db "$work/growth-daily.db" --inbox "$inbox" --settle-seconds 0 --today "$last" >/dev/null
+    { head -n 1 "$file"; grep ",$last" "$file"; } > "$inbox/day-$last.csv"
+    morning=$(/usr/bin/time -f '%e %M' "$bin" run --db "$work/growth-daily.db" --inbox "$inbox" --settle-seconds 0 --today "$next" 2>&1 >/dev/null | tail -n 1)
+    echo "$rows $load $morning" >> "$work/growth.txt"
+done
+python3 - "$work/growth.txt" <<'PY' | tee -a "$work/benchmark.txt"
+import sys
+print("\ngrowth: ingest into a fresh warehouse, and the next morning's run on that history")
+print(f"{'tickets':>10} {'ingest':>9} {'per 100k':>9} {'peak':>10} {'morning run':>12} {'peak':>10}")
+for line in open(sys.argv[1]):
+    rows, t, kib, mt, mkib = line.split()
+    rows, t, mt = int(rows), float(t), float(mt)
+    print(f"{rows:>10,} {t:>8.2f}s {t / rows * 1e5:>8.3f}s {int(kib) / 1024:>6.1f} MiB {mt:>11.2f}s {int(mkib) / 1024:>6.1f} MiB")
 PY

@@ -126,6 +126,8 @@ public final class Ingestor {
             let vocabulary = LoadVocabulary(source: kind.kind)
             let writer = try TicketWriter(db: db, fileID: db.lastInsertRowID, source: input.source, vocabulary: vocabulary,
                                           helpdesk: kind.kind)
+            // The writer stores batches on a second thread: it must be idle before this transaction ends either way.
+            defer { writer.waitUntilIdle() }
             var validator = TicketValidator(
                 timestamps: TimestampParser(timeZone: warehouse.timeZone),
                 fileKey: String(input.sha256.prefix(12)),
@@ -143,8 +145,8 @@ public final class Ingestor {
                 }
                 try loader.load(input, jira: kind.jira, writer: writer, validator: &validator, clock: &clock)
             }
-            try vocabulary.priorityNames.record(in: db)
             var summary = try writer.finish()
+            try vocabulary.priorityNames.record(in: db)
             summary.helpdesk = kind.kind
             summary.contentSHA256 = input.sha256
             summary.ignoredColumns = columns?.ignored ?? []
