@@ -89,15 +89,7 @@ public final class Ingestor {
     }
 
     private func readHeader(_ input: InputFile) throws -> ColumnMapping.CSVColumns {
-        let scanner = try CSVScanner(path: input.path)
-        guard let first = try scanner.next() else { throw IngestError.emptyFile(input.source) }
-        guard case .record(let record) = first else {
-            if case let .malformed(_, reason, _) = first {
-                throw IngestError.fileUnreadable(input.source, reason: "its header row is not valid CSV: \(reason)")
-            }
-            throw IngestError.emptyFile(input.source)
-        }
-        let header = (0..<record.count).map { record.string($0) }
+        let header = try CSVHeader.read(input)
         let columns = try options.mapping.resolve(header: header, source: input.source)
         if columns.index[.createdAt] == nil, options.timeline == .timestamps {
             throw IngestError.noDateColumn(source: input.source, header: header)

@@ -66,11 +66,25 @@ struct NameInterner {
         }
     }
 
+    /// Eight bytes a step, multiply-and-fold mixing: names are hashed once per occurrence, millions of times a
+    /// load, and byte-at-a-time FNV cost more than the lookup it served. Not stored anywhere, so free to change.
     private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h = FNV1a()
-        h.combine(bytes)
-        // FNV's low bits mix poorly for short keys; fold the high half in before masking.
-        return h.value ^ (h.value >> 29)
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        guard let p = bytes.baseAddress else { return h }
+        let raw = UnsafeRawPointer(p)
+        var i = 0
+        while i + 8 <= bytes.count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            i += 8
+        }
+        var tail: UInt64 = 0
+        while i < bytes.count {
+            tail = tail << 8 | UInt64(p[i])
+            i += 1
+        }
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        return h ^ (h >> 29)
     }
 }
 
