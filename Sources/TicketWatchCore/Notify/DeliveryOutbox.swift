@@ -59,7 +59,7 @@ struct DeliveryOutbox {
     /// reaches further back (its skipped rows in the new window go back to pending). A changed URL under a known
     /// name, or `retryFailed`, puts its failed rows back to pending: the usual fix for a 404/410 is a new URL.
     func register(_ destination: Destination, salt: [UInt8], backfill: Backfill, widenBackfill: Bool,
-                  retryFailed: Bool, detector: String?, recoveryGapDays: Int? = nil, now: String) throws -> Registration {
+                  retryFailed: Bool, detector: String?, recoveryQuietDays: Int? = nil, now: String) throws -> Registration {
         let fingerprint = DeliveryOutbox.fingerprint(destination.url, salt: salt)
         let name = DeliveryOutbox.name(of: destination, fingerprint: fingerprint)
         var registration = Registration(name: name)
@@ -129,25 +129,37 @@ struct DeliveryOutbox {
               AND (?3 IS NULL OR a.detector = ?3)
               AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.alert_id = d.alert_id AND n.destination = ?1 AND n.kind = 'withdrawn')
             """, [.text(name), .text(now), SQLValue(detector)])
-        if let gap = recoveryGapDays, detector == nil || detector == DefaultDetector.name {
-            try queueRecoveries(destination: name, incidentGapDays: gap, now: now)
+        if let quiet = recoveryQuietDays, detector == nil || detector == DefaultDetector.name {
+            try queueRecoveries(destination: name, quietDays: quiet, now: now)
         }
         return registration
     }
 
-    /// Judged days after an incident's last finding before it counts as recovered: past the incident gap, no new
-    /// finding can continue it, so "recovered" is said once and never contradicted by the same incident.
+    /// How many judged days an incident's last finding must lie behind the newest judged day before "recovered"
+    /// is said, so that it is never contradicted by the same incident going on.
+    ///
+    /// A finding continues an incident when it comes at most `incidentGapDays` + 1 days after its last one, and
+    /// findings can still appear on two kinds of day: days not judged yet, and the newest `lateDays` judged days,
+    /// which late tickets get judged again. Waiting `incidentGapDays` + 1 days covers the first kind only; the
+    /// continuation window must also lie wholly before the late window, hence the sum. (The larger of the two is
+    /// not enough: with the defaults, a late finding on the day after the last one would still continue it.)
+    static func recoveryQuietDays(incidentGapDays gap: Int, lateDays: Int) -> Int {
+        gap + 1 + max(lateDays, 0)
+    }
+
+    /// Judged days after an incident could first be called recovered during which it still is: a destination
+    /// that missed a run still hears about it, but one added with a long backfill does not get a recovery for
+    /// every incident in history.
     static let recoveryWindowDays = 3
 
     /// Queues one 'recovered' notice per incident of the default detector that this destination was told about
-    /// (an alert of it delivered) and that is over: no finding in the days a continuation would need, judged since.
-    /// Only incidents that ended within the newest `recoveryWindowDays` judged days qualify, so a destination added
-    /// with a long backfill does not get a recovery for every incident in history.
-    func queueRecoveries(destination: String, incidentGapDays gap: Int, now: String) throws {
+    /// (an alert of it delivered) and that is over: its last finding at least `quietDays` judged days old
+    /// (`recoveryQuietDays`), and no older than `recoveryWindowDays` more.
+    func queueRecoveries(destination: String, quietDays: Int, now: String) throws {
         guard let newest = try db.scalar("SELECT max(day) FROM detector_days WHERE detector = ?",
                                          [.text(DefaultDetector.name)])?.string.flatMap(CivilDate.init) else { return }
-        let endedBy = newest.adding(days: -(gap + 1)).description
-        let endedAfter = newest.adding(days: -(gap + 1) - Self.recoveryWindowDays).description
+        let endedBy = newest.adding(days: -quietDays).description
+        let endedAfter = newest.adding(days: -quietDays - Self.recoveryWindowDays).description
         try db.run("""
             INSERT INTO notices (alert_id, destination, kind, status, created_at)
             SELECT (SELECT a.id FROM alerts a JOIN deliveries d ON d.alert_id = a.id
