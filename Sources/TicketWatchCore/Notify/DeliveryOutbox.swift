@@ -121,6 +121,21 @@ struct DeliveryOutbox {
             DELETE FROM notices WHERE destination = ? AND kind = 'withdrawn' AND status = 'pending'
               AND alert_id IN (SELECT id FROM alerts WHERE withdrawn_at IS NULL)
             """, [.text(name)])
+        // An alert that was corrected here and holds again: the destination's last word on it is "withdrawn", so
+        // it is sent again. The delivery goes back to pending and keeps its delivered_at, which marks the new post
+        // as a re-send (`reconfirmed`); the correction goes, so that a second withdrawal gets one of its own.
+        try db.run("""
+            UPDATE deliveries SET status = 'pending' WHERE destination = ?1 AND status = 'delivered'
+              AND alert_id IN (SELECT n.alert_id FROM notices n JOIN alerts a ON a.id = n.alert_id
+                               WHERE n.destination = ?1 AND n.kind = 'withdrawn' AND n.status = 'delivered'
+                                 AND a.withdrawn_at IS NULL AND a.silence_id IS NULL
+                                 AND (?2 IS NULL OR a.detector = ?2))
+            """, [.text(name), SQLValue(detector)])
+        registration.requeued += db.changes
+        try db.run("""
+            DELETE FROM notices WHERE destination = ?1 AND kind = 'withdrawn' AND status = 'delivered'
+              AND alert_id IN (SELECT alert_id FROM deliveries WHERE destination = ?1 AND status = 'pending')
+            """, [.text(name)])
         // One correction for each alert this destination had that has since been withdrawn (late tickets).
         try db.run("""
             INSERT INTO notices (alert_id, destination, kind, status, created_at)
@@ -229,6 +244,20 @@ struct DeliveryOutbox {
                   threshold: row[6].double ?? 0, baselineMean: row[7].double, baselineStd: row[8].double,
                   incident: row[9].string, details: row[10].string)
         }
+    }
+
+    /// The destination's pending alerts that it was sent before (then told they were withdrawn), with the time of
+    /// that earlier delivery: the receiver is told this post re-confirms them, and the time keeps its message id
+    /// apart from the first post's (a receiver de-duplicating on webhook-id would drop it) yet stable on retries.
+    func reconfirmed(destination: String) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for row in try db.query("""
+            SELECT alert_id, delivered_at FROM deliveries
+            WHERE destination = ? AND status = 'pending' AND delivered_at IS NOT NULL
+            """, [.text(destination)]) {
+            if let id = row[0].string, let at = row[1].string { result[id] = at }
+        }
+        return result
     }
 
     /// Live alerts the destination has not had: pending (will be retried) and failed (refused for good), with

@@ -221,12 +221,14 @@ public struct Notifier {
         let ids = alerts.map(\.id)
         let evidence = try Evidence.load(ids, in: warehouse.db)
         let late = try AlertStore(db: warehouse.db).lateIDs(among: ids)
+        let reconfirmed = try DeliveryOutbox(db: warehouse.db).reconfirmed(destination: name)
         switch kind {
         case .slack:
-            return SlackMessage.message(for: alerts, destination: name, evidence: evidence, late: late).map { [$0] } ?? []
+            return SlackMessage.message(for: alerts, destination: name, evidence: evidence, late: late,
+                                        reconfirmed: reconfirmed).map { [$0] } ?? []
         case .webhook:
             return WebhookPayload.messages(for: alerts, destination: name, maxBytes: options.webhookMaxBytes,
-                                           evidence: evidence, late: late)
+                                           evidence: evidence, late: late, reconfirmed: reconfirmed)
         }
     }
 

@@ -18,7 +18,9 @@ public enum SlackMessage {
 
     /// `evidence` (by alert id) adds a line per item: expected, baseline, what moved with it, example tickets.
     public static func message(for alerts: [Alert], destination: String, evidence: [String: Evidence] = [:],
-                               late: Set<String> = []) -> OutgoingMessage? {
+                               late: Set<String> = [], reconfirmed: [String: String] = [:]) -> OutgoingMessage? {
+    /// `reconfirmed` (id → earlier delivery): alerts the channel was told were withdrawn, sent again because they
+    /// hold after all; their items say so, or the channel would be left with the correction as the last word.
         guard !alerts.isEmpty else { return nil }
         let items = NotificationItem.group(alerts)
         let dates = alerts.map(\.date).sorted()
@@ -36,7 +38,8 @@ public enum SlackMessage {
         let reserve = 200  // room for the summary section
         var shown = 0
         for item in items {
-            let text = sectionText(item, evidence: evidence[item.lead.id], late: late.contains(item.lead.id))
+            let text = sectionText(item, evidence: evidence[item.lead.id], late: late.contains(item.lead.id),
+                                   again: item.alerts.contains { reconfirmed[$0.id] != nil })
             let blocksAfter = blocks.count + 1 + 2  // this section, the summary, the closing context
             guard blocksAfter <= maxBlocks, used + text.count + reserve <= maxTotalCharacters else { break }
             blocks.append(section(text))
@@ -66,7 +69,7 @@ public enum SlackMessage {
             ("unfurl_links", .bool(false)),
             ("unfurl_media", .bool(false)),
         ])
-        return OutgoingMessage(body: json.bytes, alertIDs: alerts.map(\.id), destination: destination)
+        return OutgoingMessage(body: json.bytes, alertIDs: alerts.map(\.id), destination: destination, resend: reconfirmed)
     }
 
     /// Slack's three escapes for text that comes from data (https://api.slack.com/reference/surfaces/formatting).
@@ -98,8 +101,9 @@ public enum SlackMessage {
     }
 
     /// One item: a single alert in two lines, or an incident with one line per alert (cut to the section limit).
-    static func sectionText(_ item: NotificationItem, evidence: Evidence? = nil, late: Bool = false) -> String {
-        let lateMark = late ? " · _late: found after tickets for this day came in late_" : ""
+    static func sectionText(_ item: NotificationItem, evidence: Evidence? = nil, late: Bool = false, again: Bool = false) -> String {
+        let lateMark = (late ? " · _late: found after tickets for this day came in late_" : "")
+            + (again ? " · _found again: holds after all, despite the earlier correction_" : "")
         let evidenceText = evidence.map { "\n" + evidenceLine($0) } ?? ""
         if item.alerts.count == 1 {
             let alert = item.lead
