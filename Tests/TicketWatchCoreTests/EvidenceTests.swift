@@ -98,7 +98,7 @@ import Testing
         let slack = try #require(server.requests(to: "/ok/T/B/S").first)
         let text = slack.bodyText
         #expect(text.contains("_e.g._ `B"))
-        #expect(text.contains("&lt;@U123&gt;  refund   now  #0"))
+        #expect(text.contains(": `&lt;@U123&gt; *refund* ʹnowʹ #0`"), "verbatim in a code span, backticks made primes")
         #expect(text.contains("`&lt;!channel&gt;` 40"))
         #expect(!text.contains("<@U123>") && !text.contains("<!channel>") && !text.contains("<b>"))
 
