@@ -78,6 +78,31 @@ import Testing
         #expect(rejects.stdout.contains("\(file):4: expected 2 fields"))
     }
 
+    /// Header names and rejected rows are the file's data: ESC and C1 sequences (U+009B is a CSI on its own) and
+    /// bidi overrides in them reach the terminal only as `\u{…}` text.
+    @Test func controlSequencesInAFileAreShownNotSentToTheTerminal() throws {
+        let db = TestPaths.temporaryWarehousePath()
+        let esc = "\u{1b}[2J", csi = "\u{9b}31m", bidi = "\u{202e}gpj.exe\u{2066}"
+        let file = try writeTemporaryFile("ctl.csv", "id,created_at,note\(esc),x\(csi)\(bidi)\n"
+            + "1,2025-01-01,a,b\n2,bad\(esc)\(csi)\(bidi),a,b\n")
+        let ingest = try Binary.run(["ingest", "--db", db, file])
+        let rejects = try Binary.run(["rejects", "--db", db])
+        let noDate = try writeTemporaryFile("nodate.csv", "id,when\(esc)\(csi)\(bidi)\n1,2025-01-01\n")
+        let refused = try Binary.run(["ingest", "--db", db, noDate])
+        let mapped = try Binary.run(["ingest", "--db", db, "--column", "queue=q\(csi)", noDate])
+        #expect(ingest.status == 0 && rejects.status == 0, "\(ingest.stderr)\(rejects.stderr)")
+        #expect(refused.status != 0 && mapped.status != 0)
+        #expect(ingest.stdout.contains("ignored columns: note\\u{1b}[2J, x\\u{9b}31m\\u{202e}gpj.exe\\u{2066}"))
+        #expect(rejects.stdout.contains("unparseable created_at 'bad\\u{1b}[2J\\u{9b}31m\\u{202e}gpj.exe\\u{2066}'"))
+        #expect(rejects.stdout.contains("    2,bad\\u{1b}[2J\\u{9b}31m\\u{202e}gpj.exe\\u{2066},a,b"))
+        #expect(refused.stderr.contains("no date column among [id, when\\u{1b}[2J\\u{9b}31m\\u{202e}gpj.exe\\u{2066}]"))
+        #expect(mapped.stderr.contains("q\\u{9b}"), "\(mapped.stderr)")
+        for output in [ingest.stdout, ingest.stderr, rejects.stdout, refused.stderr, mapped.stderr] {
+            let raw = output.unicodeScalars.filter { AlertFormatter.isUnprintable($0) && $0 != "\n" }
+            #expect(raw.isEmpty, "raw control characters reached the terminal: \(raw.map { String($0.value, radix: 16) })")
+        }
+    }
+
     @Test func standardInputIsRecordedAsDash() throws {
         let db = TestPaths.temporaryWarehousePath()
         let jsonl = #"{"id": "s1", "created_at": "2025-01-05T10:00:00Z", "tags": ["x"]}"# + "\n" + "{broken\n"

@@ -48,4 +48,55 @@ import Testing
         #expect(Self.notices(server, "/ok/ops").isEmpty)
         #expect(try warehouse.count("notices") == 0)
     }
+
+    /// Withdrawn, corrected, then found again: the receiver's last word on the alert would be the correction, so
+    /// the alert is sent again, marked as re-confirmed and under a webhook-id of its own; a second withdrawal gets
+    /// a second correction.
+    @Test func anAlertFoundAgainAfterItsCorrectionIsSentAgain() throws {
+        let server = try TestHTTPServer.standard()
+        defer { server.stop() }
+        let (warehouse, alerts) = try NotifierTests.warehouse(days: 1, perDay: 2)
+        let ops = try NotifierTests.destination(.webhook, "ops", server.url("/ok/ops"))
+        let slack = try NotifierTests.destination(.slack, "chat", server.url("/ok/T/B/S"))
+        func notify() throws {
+            let report = try Notifier(warehouse: warehouse, options: NotifierTests.options(), logger: quietLogger).run([ops, slack])
+            #expect(report.isComplete)
+        }
+        let store = AlertStore(db: warehouse.db)
+        let target = alerts[0].id
+        try notify()
+        try store.replace(detector: "seed", with: [alerts[1]], now: "2025-04-01T00:00:00Z")
+        try notify()
+        try store.replace(detector: "seed", with: alerts, now: "2025-04-02T00:00:00Z")
+        try notify()
+
+        // What the webhook receiver saw about the alert, in order: alert, correction, alert again.
+        func story() -> [String] {
+            server.requests(to: "/ok/ops").compactMap { request -> String? in
+                guard let json = request.json else { return nil }
+                if json["type"] as? String == "ticketwatch.notices" {
+                    let notices = json["notices"] as? [[String: Any]] ?? []
+                    return notices.first { $0["id"] as? String == target }.map { $0["status"] as? String ?? "?" }
+                }
+                let sent = (json["alerts"] as? [[String: Any]] ?? []).first { $0["id"] as? String == target }
+                return sent.map { $0["reconfirmed"] as? Bool == true ? "alert again" : "alert" }
+            }
+        }
+        #expect(story() == ["alert", "withdrawn", "alert again"])
+        let ids = server.requests(to: "/ok/ops").filter { $0.json?["type"] as? String == "ticketwatch.alerts" }
+            .compactMap { $0.headers["webhook-id"] }
+        #expect(ids.count == 2 && Set(ids).count == 2, "a receiver de-duplicating on webhook-id must not drop the re-send")
+        let slackBodies = server.requests(to: "/ok/T/B/S").map(\.bodyText)
+        #expect(slackBodies.count == 3)
+        #expect(slackBodies.last?.contains("found again: holds after all") == true)
+        #expect(slackBodies.first?.contains("found again") == false)
+
+        // Nothing more while nothing changes; withdrawn again, it gets a correction of its own.
+        try notify()
+        #expect(story() == ["alert", "withdrawn", "alert again"])
+        try store.replace(detector: "seed", with: [alerts[1]], now: "2025-04-03T00:00:00Z")
+        try notify()
+        #expect(story() == ["alert", "withdrawn", "alert again", "withdrawn"])
+        #expect(try warehouse.count("deliveries", where: "status = 'pending'") == 0)
+    }
 }

@@ -98,7 +98,7 @@ import Testing
         let slack = try #require(server.requests(to: "/ok/T/B/S").first)
         let text = slack.bodyText
         #expect(text.contains("_e.g._ `B"))
-        #expect(text.contains("&lt;@U123&gt;  refund   now  #0"))
+        #expect(text.contains(": `&lt;@U123&gt; *refund* ʹnowʹ #0`"), "verbatim in a code span, backticks made primes")
         #expect(text.contains("`&lt;!channel&gt;` 40"))
         #expect(!text.contains("<@U123>") && !text.contains("<!channel>") && !text.contains("<b>"))
 
@@ -138,5 +138,36 @@ import Testing
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("no alert with id 'feedfacefeedface'"))
         #expect(try Binary.run(["explain", "--help"]).stdout.contains("Example:\n  ticketwatch explain "))
+    }
+
+    /// A subject is whatever a customer typed; one pasted log must not swell every message and report.
+    @Test func exampleSubjectsAreCutOnACharacterBoundary() throws {
+        // 150 accented letters (two scalars each), then family emoji (five scalars each): 250 Characters.
+        let long = String(repeating: "e\u{301}", count: 150) + String(repeating: "👩‍👩‍👧", count: 100)
+        var csv = "ticket_id,created_at,queue,priority,tags,subject\n"
+        var n = 0
+        for day in 1...21 {
+            let date = String(format: "2025-01-%02d", day)
+            for i in 0..<6 { n += 1; csv += "S\(n),\(date)T0\(i):00:00Z,Sales,low,routine,Quote request \(n)\n" }
+            if day == 21 {
+                for i in 0..<40 { n += 1; csv += "B\(n),\(date)T1\(i % 10):\(String(format: "%02d", i)):00Z,Billing,high,refund,\(long)\n" }
+            }
+        }
+        let warehouse = try makeWarehouse()
+        _ = try warehouse.ingest([try writeTemporaryFile("long.csv", csv)])
+        try Aggregator(warehouse: warehouse, logger: quietLogger).run()
+        try AlertStore(db: warehouse.db).replace(detector: SeedDetector.name, with: try SeedDetector().detect(in: warehouse.db), now: "t")
+        let alert = try #require(try AlertStore(db: warehouse.db).list().first { $0.level == "queue:Billing" })
+        let evidence = try #require(try Evidence.load([alert.id], in: warehouse.db)[alert.id])
+        let subjects = evidence.examples.compactMap(\.subject)
+        #expect(subjects.count == Evidence.maxExamples)
+        for subject in subjects {
+            #expect(subject.count == 200 && subject.hasSuffix("…"))
+            #expect(subject.dropLast() == long.prefix(199), "whole Characters only")
+            #expect(subject.unicodeScalars.count == 150 * 2 + 49 * 5 + 1, "no emoji cut inside its joiners")
+        }
+        #expect(Evidence.shortened(subject: "Quote request 7") == "Quote request 7")
+        #expect(Evidence.shortened(subject: String(repeating: "x", count: 200)).count == 200)
+        #expect(!Evidence.shortened(subject: String(repeating: "x", count: 200)).hasSuffix("…"))
     }
 }

@@ -204,4 +204,24 @@ import Testing
         #expect(RetryPolicy.verdict(for: HTTPResponse(status: 429, headers: ["retry-after": "1"])) == .retryAfter(1))
         for status in [301, 400, 403, 404, 410] { #expect(RetryPolicy.verdict(for: HTTPResponse(status: status)) == .permanent) }
     }
+
+    /// Slack links bare URLs and domain-like words in mrkdwn; in a code span it does neither.
+    @Test func urlsInSubjectsAreNotLinks() throws {
+        let alert = Alert(detector: "seed", date: "2025-03-08", signal: "queue_volume", level: "queue:Billing", value: 90, z: 5, threshold: 3.5)
+        let subjects = ["Reset at https://evil.example/login now", "see www.evil.example or evil.example",
+                        "`break out` https://x.example"]
+        let evidence = Evidence(observed: 90, expected: 40, baselineDays: 14, baselineWindow: nil, tickets: 90,
+                                examples: subjects.enumerated().map { Evidence.Example(ticketID: "T\($0.offset)", subject: $0.element) },
+                                movedWith: [], commonKind: nil, common: [])
+        let message = try #require(SlackMessage.message(for: [alert], destination: "chat", evidence: [alert.id: evidence]))
+        let blocks = try #require(try JSONSerialization.jsonObject(with: Data(message.body)) as? [String: Any])["blocks"] as? [[String: Any]]
+        let text = (blocks ?? []).compactMap { ($0["text"] as? [String: Any])?["text"] as? String }.joined(separator: "\n")
+        #expect(text.contains("`T0`: `Reset at https://evil.example/login now`"))
+        #expect(text.contains("`T1`: `see www.evil.example or evil.example`"))
+        #expect(text.contains("`T2`: `ʹbreak outʹ https://x.example`"), "a backtick cannot end the span early")
+        // Outside code spans, no URL or domain is left for Slack to link.
+        let outside = text.split(separator: "`", omittingEmptySubsequences: false).enumerated()
+            .filter { $0.offset % 2 == 0 }.map(\.element).joined()
+        #expect(!outside.contains("://") && !outside.contains("evil.example"), "\(outside)")
+    }
 }

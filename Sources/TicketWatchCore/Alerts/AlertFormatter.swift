@@ -42,6 +42,11 @@ public enum AlertFormatter {
         return String(format: "%.4f", value)
     }
 
+    /// Data (ticket fields, file headers, notes) as a terminal shows it literally: a control character in it
+    /// could otherwise move the cursor, recolour or retitle the terminal, or hide what follows. Written as
+    /// `\u{…}`: C0 and DEL; C1 (U+0080–U+009F), since many terminals take U+009B alone as a CSI, just like
+    /// ESC [; and the bidi overrides, isolates and marks (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C),
+    /// which reorder the rest of the line so that it reads as something else (the "Trojan Source" trick).
     public static func printable(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
@@ -50,7 +55,7 @@ public enum AlertFormatter {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7f {
+                if isUnprintable(scalar) {
                     out += "\\u{" + String(scalar.value, radix: 16) + "}"
                 } else {
                     out.unicodeScalars.append(scalar)
@@ -58,6 +63,13 @@ public enum AlertFormatter {
             }
         }
         return out
+    }
+
+    static func isUnprintable(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00..<0x20, 0x7f...0x9f, 0x202a...0x202e, 0x2066...0x2069, 0x200e, 0x200f, 0x061c: true
+        default: false
+        }
     }
 
     // MARK: - CSV

@@ -25,11 +25,11 @@ public enum IngestError: Error, CustomStringConvertible {
         case .emptyFile(let path):
             "\(path): the file is empty, it has no header row (nothing was loaded from it)"
         case let .noDateColumn(source, header):
-            "\(source): no date column among [\(header.joined(separator: ", "))]; looked for "
+            "\(source): no date column among [\(Self.shown(header))]; looked for "
                 + TicketField.createdAt.aliases.joined(separator: ", ")
                 + ". Name it with --column created_at=HEADER, or give --timeline synthetic or --timeline batch:N for data without dates (nothing was loaded from it)"
         case let .mappedColumnMissing(source, field, header, available):
-            "\(source): --column \(field.rawValue)=\(header) names a column the header does not have (it has: \(available.joined(separator: ", "))) (nothing was loaded from it)"
+            "\(source): --column \(field.rawValue)=\(AlertFormatter.printable(header)) names a column the header does not have (it has: \(Self.shown(available))) (nothing was loaded from it)"
         case .unknownFormat(let source):
             "\(source): cannot tell whether it is CSV or JSONL; name it *.csv or *.jsonl, or give --format csv|jsonl"
         case let .badColumnOption(text, reason):
@@ -40,7 +40,7 @@ public enum IngestError: Error, CustomStringConvertible {
             "\(source): this does not look like a \(given.displayName) but like a \(likely.displayName) (\(evidence)). "
                 + "Give --source \(likely.rawValue), or leave --source out to detect it (nothing was loaded from it)"
         case let .jiraColumnMissing(source, column, available):
-            "\(source): no \"\(column)\" column in this Jira CSV (it has: \(available.prefix(40).joined(separator: ", "))\(available.count > 40 ? ", …" : "")). "
+            "\(source): no \"\(column)\" column in this Jira CSV (it has: \(Self.shown(Array(available.prefix(40))))\(available.count > 40 ? ", …" : "")). "
                 + "Export with \"Export CSV (all fields)\", or name the queue column with --queue-column (nothing was loaded from it)"
         case .badDateFormat(let format):
             "--date-format '\(format)': not a usable date pattern (it cannot read back a date it writes); Jira's default is 'dd/MMM/yy h:mm a', as in 28/Nov/25 5:03 PM"
@@ -51,5 +51,11 @@ public enum IngestError: Error, CustomStringConvertible {
         case let .optionNotForSource(option, source, kind):
             "\(source): \(option) applies to generic files, and this is a \(kind.displayName); its columns are read by name (nothing was loaded from it)"
         }
+    }
+
+    /// A file's header names, as the terminal should show them: they are the file's data, and may carry escape
+    /// sequences or bidi overrides.
+    static func shown(_ names: [String]) -> String {
+        names.map(AlertFormatter.printable).joined(separator: ", ")
     }
 }

@@ -25,6 +25,17 @@ public struct Evidence: Sendable, Equatable {
     }
 
     public static let maxExamples = 5
+    /// Characters of an example's subject kept, the ellipsis included. Evidence goes into every message, the
+    /// report and `explain`; a subject is whatever the helpdesk let a customer type, and one pasted log would
+    /// swell each of them (and push Slack sections over their limit) while adding nothing a reader can use.
+    public static let maxSubjectCharacters = 200
+
+    /// `subject` cut to `maxSubjectCharacters` on a Character boundary (never inside an emoji or a letter with
+    /// its accents), ending in "…" when cut.
+    static func shortened(subject: String) -> String {
+        guard subject.count > maxSubjectCharacters else { return subject }
+        return String(subject.prefix(maxSubjectCharacters - 1)) + "…"
+    }
     static let maxMovers = 8
     static let maxShares = 3
 

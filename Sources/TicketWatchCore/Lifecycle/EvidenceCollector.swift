@@ -15,7 +15,8 @@ struct EvidenceCollector {
             SELECT t.ticket_id, t.subject FROM tickets t WHERE t.day = ? AND \(filter)
             ORDER BY t.created_at, t.ticket_id LIMIT \(Evidence.maxExamples)
             """, [.text(alert.date)] + bindings).map { row in
-            Evidence.Example(ticketID: row[0].string ?? "", subject: row[1].string.flatMap { $0.isEmpty ? nil : $0 })
+            Evidence.Example(ticketID: row[0].string ?? "",
+                             subject: row[1].string.flatMap { $0.isEmpty ? nil : Evidence.shortened(subject: $0) })
         }
         var commonKind: String?
         var common: [Evidence.Share] = []

@@ -59,7 +59,7 @@ struct DeliveryOutbox {
     /// reaches further back (its skipped rows in the new window go back to pending). A changed URL under a known
     /// name, or `retryFailed`, puts its failed rows back to pending: the usual fix for a 404/410 is a new URL.
     func register(_ destination: Destination, salt: [UInt8], backfill: Backfill, widenBackfill: Bool,
-                  retryFailed: Bool, detector: String?, recoveryGapDays: Int? = nil, now: String) throws -> Registration {
+                  retryFailed: Bool, detector: String?, recoveryQuietDays: Int? = nil, now: String) throws -> Registration {
         let fingerprint = DeliveryOutbox.fingerprint(destination.url, salt: salt)
         let name = DeliveryOutbox.name(of: destination, fingerprint: fingerprint)
         var registration = Registration(name: name)
@@ -121,6 +121,21 @@ struct DeliveryOutbox {
             DELETE FROM notices WHERE destination = ? AND kind = 'withdrawn' AND status = 'pending'
               AND alert_id IN (SELECT id FROM alerts WHERE withdrawn_at IS NULL)
             """, [.text(name)])
+        // An alert that was corrected here and holds again: the destination's last word on it is "withdrawn", so
+        // it is sent again. The delivery goes back to pending and keeps its delivered_at, which marks the new post
+        // as a re-send (`reconfirmed`); the correction goes, so that a second withdrawal gets one of its own.
+        try db.run("""
+            UPDATE deliveries SET status = 'pending' WHERE destination = ?1 AND status = 'delivered'
+              AND alert_id IN (SELECT n.alert_id FROM notices n JOIN alerts a ON a.id = n.alert_id
+                               WHERE n.destination = ?1 AND n.kind = 'withdrawn' AND n.status = 'delivered'
+                                 AND a.withdrawn_at IS NULL AND a.silence_id IS NULL
+                                 AND (?2 IS NULL OR a.detector = ?2))
+            """, [.text(name), SQLValue(detector)])
+        registration.requeued += db.changes
+        try db.run("""
+            DELETE FROM notices WHERE destination = ?1 AND kind = 'withdrawn' AND status = 'delivered'
+              AND alert_id IN (SELECT alert_id FROM deliveries WHERE destination = ?1 AND status = 'pending')
+            """, [.text(name)])
         // One correction for each alert this destination had that has since been withdrawn (late tickets).
         try db.run("""
             INSERT INTO notices (alert_id, destination, kind, status, created_at)
@@ -129,25 +144,37 @@ struct DeliveryOutbox {
               AND (?3 IS NULL OR a.detector = ?3)
               AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.alert_id = d.alert_id AND n.destination = ?1 AND n.kind = 'withdrawn')
             """, [.text(name), .text(now), SQLValue(detector)])
-        if let gap = recoveryGapDays, detector == nil || detector == DefaultDetector.name {
-            try queueRecoveries(destination: name, incidentGapDays: gap, now: now)
+        if let quiet = recoveryQuietDays, detector == nil || detector == DefaultDetector.name {
+            try queueRecoveries(destination: name, quietDays: quiet, now: now)
         }
         return registration
     }
 
-    /// Judged days after an incident's last finding before it counts as recovered: past the incident gap, no new
-    /// finding can continue it, so "recovered" is said once and never contradicted by the same incident.
+    /// How many judged days an incident's last finding must lie behind the newest judged day before "recovered"
+    /// is said, so that it is never contradicted by the same incident going on.
+    ///
+    /// A finding continues an incident when it comes at most `incidentGapDays` + 1 days after its last one, and
+    /// findings can still appear on two kinds of day: days not judged yet, and the newest `lateDays` judged days,
+    /// which late tickets get judged again. Waiting `incidentGapDays` + 1 days covers the first kind only; the
+    /// continuation window must also lie wholly before the late window, hence the sum. (The larger of the two is
+    /// not enough: with the defaults, a late finding on the day after the last one would still continue it.)
+    static func recoveryQuietDays(incidentGapDays gap: Int, lateDays: Int) -> Int {
+        gap + 1 + max(lateDays, 0)
+    }
+
+    /// Judged days after an incident could first be called recovered during which it still is: a destination
+    /// that missed a run still hears about it, but one added with a long backfill does not get a recovery for
+    /// every incident in history.
     static let recoveryWindowDays = 3
 
     /// Queues one 'recovered' notice per incident of the default detector that this destination was told about
-    /// (an alert of it delivered) and that is over: no finding in the days a continuation would need, judged since.
-    /// Only incidents that ended within the newest `recoveryWindowDays` judged days qualify, so a destination added
-    /// with a long backfill does not get a recovery for every incident in history.
-    func queueRecoveries(destination: String, incidentGapDays gap: Int, now: String) throws {
+    /// (an alert of it delivered) and that is over: its last finding at least `quietDays` judged days old
+    /// (`recoveryQuietDays`), and no older than `recoveryWindowDays` more.
+    func queueRecoveries(destination: String, quietDays: Int, now: String) throws {
         guard let newest = try db.scalar("SELECT max(day) FROM detector_days WHERE detector = ?",
                                          [.text(DefaultDetector.name)])?.string.flatMap(CivilDate.init) else { return }
-        let endedBy = newest.adding(days: -(gap + 1)).description
-        let endedAfter = newest.adding(days: -(gap + 1) - Self.recoveryWindowDays).description
+        let endedBy = newest.adding(days: -quietDays).description
+        let endedAfter = newest.adding(days: -quietDays - Self.recoveryWindowDays).description
         try db.run("""
             INSERT INTO notices (alert_id, destination, kind, status, created_at)
             SELECT (SELECT a.id FROM alerts a JOIN deliveries d ON d.alert_id = a.id
@@ -217,6 +244,20 @@ struct DeliveryOutbox {
                   threshold: row[6].double ?? 0, baselineMean: row[7].double, baselineStd: row[8].double,
                   incident: row[9].string, details: row[10].string)
         }
+    }
+
+    /// The destination's pending alerts that it was sent before (then told they were withdrawn), with the time of
+    /// that earlier delivery: the receiver is told this post re-confirms them, and the time keeps its message id
+    /// apart from the first post's (a receiver de-duplicating on webhook-id would drop it) yet stable on retries.
+    func reconfirmed(destination: String) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for row in try db.query("""
+            SELECT alert_id, delivered_at FROM deliveries
+            WHERE destination = ? AND status = 'pending' AND delivered_at IS NOT NULL
+            """, [.text(destination)]) {
+            if let id = row[0].string, let at = row[1].string { result[id] = at }
+        }
+        return result
     }
 
     /// Live alerts the destination has not had: pending (will be retried) and failed (refused for good), with

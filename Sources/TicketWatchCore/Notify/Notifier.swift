@@ -21,6 +21,9 @@ public struct NotifyOptions: Sendable {
     public var recovery: Set<DestinationKind> = [.webhook]
     /// The default detector's incident gap: how long an incident must stay quiet before it has recovered.
     public var incidentGapDays = DefaultDetectorOptions().incidentGapDays
+    /// The default detector's late window: its newest days can still be judged again, and a late finding there
+    /// could continue an incident, so recovery also waits for it to pass.
+    public var lateDays = DefaultDetectorOptions().lateDays
 
     public init() {}
 }
@@ -65,7 +68,10 @@ public struct Notifier {
                     let registration = try outbox.register(
                         destination, salt: salt, backfill: options.backfill, widenBackfill: options.widenBackfill,
                         retryFailed: options.retryFailed, detector: options.detector,
-                        recoveryGapDays: options.recovery.contains(destination.kind) ? options.incidentGapDays : nil, now: stamp)
+                        recoveryQuietDays: options.recovery.contains(destination.kind)
+                            ? DeliveryOutbox.recoveryQuietDays(incidentGapDays: options.incidentGapDays, lateDays: options.lateDays)
+                            : nil,
+                        now: stamp)
                     var entry = DestinationReport(name: registration.name, kind: destination.kind, host: destination.url.host)
                     entry.isNew = registration.isNew
                     entry.backfillFrom = registration.backfillFrom
@@ -215,12 +221,14 @@ public struct Notifier {
         let ids = alerts.map(\.id)
         let evidence = try Evidence.load(ids, in: warehouse.db)
         let late = try AlertStore(db: warehouse.db).lateIDs(among: ids)
+        let reconfirmed = try DeliveryOutbox(db: warehouse.db).reconfirmed(destination: name)
         switch kind {
         case .slack:
-            return SlackMessage.message(for: alerts, destination: name, evidence: evidence, late: late).map { [$0] } ?? []
+            return SlackMessage.message(for: alerts, destination: name, evidence: evidence, late: late,
+                                        reconfirmed: reconfirmed).map { [$0] } ?? []
         case .webhook:
             return WebhookPayload.messages(for: alerts, destination: name, maxBytes: options.webhookMaxBytes,
-                                           evidence: evidence, late: late)
+                                           evidence: evidence, late: late, reconfirmed: reconfirmed)
         }
     }
 

@@ -15,10 +15,14 @@ public enum SlackMessage {
     public static let maxTotalCharacters = 10_000
     /// Longer names are cut (before escaping, so an entity is never cut in half).
     static let maxNameCharacters = 100
+    /// Example subjects are cut shorter: one line per example in an evidence line of five.
+    static let maxSubjectCharacters = 60
 
     /// `evidence` (by alert id) adds a line per item: expected, baseline, what moved with it, example tickets.
+    /// `reconfirmed` (id → earlier delivery): alerts the channel was told were withdrawn, sent again because they
+    /// hold after all; their items say so, or the channel would be left with the correction as the last word.
     public static func message(for alerts: [Alert], destination: String, evidence: [String: Evidence] = [:],
-                               late: Set<String> = []) -> OutgoingMessage? {
+                               late: Set<String> = [], reconfirmed: [String: String] = [:]) -> OutgoingMessage? {
         guard !alerts.isEmpty else { return nil }
         let items = NotificationItem.group(alerts)
         let dates = alerts.map(\.date).sorted()
@@ -36,7 +40,8 @@ public enum SlackMessage {
         let reserve = 200  // room for the summary section
         var shown = 0
         for item in items {
-            let text = sectionText(item, evidence: evidence[item.lead.id], late: late.contains(item.lead.id))
+            let text = sectionText(item, evidence: evidence[item.lead.id], late: late.contains(item.lead.id),
+                                   again: item.alerts.contains { reconfirmed[$0.id] != nil })
             let blocksAfter = blocks.count + 1 + 2  // this section, the summary, the closing context
             guard blocksAfter <= maxBlocks, used + text.count + reserve <= maxTotalCharacters else { break }
             blocks.append(section(text))
@@ -66,7 +71,7 @@ public enum SlackMessage {
             ("unfurl_links", .bool(false)),
             ("unfurl_media", .bool(false)),
         ])
-        return OutgoingMessage(body: json.bytes, alertIDs: alerts.map(\.id), destination: destination)
+        return OutgoingMessage(body: json.bytes, alertIDs: alerts.map(\.id), destination: destination, resend: reconfirmed)
     }
 
     /// Slack's three escapes for text that comes from data (https://api.slack.com/reference/surfaces/formatting).
@@ -98,8 +103,9 @@ public enum SlackMessage {
     }
 
     /// One item: a single alert in two lines, or an incident with one line per alert (cut to the section limit).
-    static func sectionText(_ item: NotificationItem, evidence: Evidence? = nil, late: Bool = false) -> String {
-        let lateMark = late ? " · _late: found after tickets for this day came in late_" : ""
+    static func sectionText(_ item: NotificationItem, evidence: Evidence? = nil, late: Bool = false, again: Bool = false) -> String {
+        let lateMark = (late ? " · _late: found after tickets for this day came in late_" : "")
+            + (again ? " · _found again: holds after all, despite the earlier correction_" : "")
         let evidenceText = evidence.map { "\n" + evidenceLine($0) } ?? ""
         if item.alerts.count == 1 {
             let alert = item.lead
@@ -121,7 +127,7 @@ public enum SlackMessage {
         return text
     }
 
-    /// "_why:_ expected 40 from 56 days · with tag `refund` 80 · e.g. `T-1` “Refund missing”, `T-7` …": every
+    /// "_why:_ expected 40 from 56 days · with tag `refund` 80 · e.g. `T-1`: `Refund missing`, `T-7` …": every
     /// name and subject from data goes through `name` (escaped, no backticks, no line breaks, cut short).
     static func evidenceLine(_ evidence: Evidence) -> String {
         var parts: [String] = []
@@ -137,19 +143,20 @@ public enum SlackMessage {
         var text = "_why:_ " + (parts.isEmpty ? "see `ticketwatch explain`" : parts.joined(separator: " · "))
         if !evidence.examples.isEmpty {
             text += "\n_e.g._ " + evidence.examples.map { example in
-                "`\(name(example.ticketID))`" + (example.subject.map { " “\(subject($0))”" } ?? "")
+                "`\(name(example.ticketID))`" + (example.subject.map { ": " + subject($0) } ?? "")
             }.joined(separator: ", ")
         }
         return text
     }
 
-    /// A subject from data, outside a code span: as `name`, shorter, and without the characters that would start
-    /// Slack formatting (bold, italics, strike, code) around it.
+    /// A subject from data, as a code span. In mrkdwn text Slack makes links of bare URLs and of words that merely
+    /// look like domains (`https://x.example/login`, `www.x.example`, `x.example`), and a subject is written by
+    /// whoever opened the ticket: a phishing link would sit one click away in the on-call channel, looking like
+    /// ours. Inside a code span Slack neither links nor formats, so the subject shows exactly as typed. Slipping an
+    /// invisible joiner into "://" was the other way; it misses scheme-less domains, and what on-call copies out
+    /// of the message would carry the invisible character along.
     static func subject(_ raw: String) -> String {
-        let plain = String(raw.map { "*_~`".contains($0) ? " " : $0 })
-        var cleaned = String(plain.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? " " : Character($0) })
-        if cleaned.count > 60 { cleaned = String(cleaned.prefix(59)) + "…" }
-        return escape(cleaned)
+        "`" + name(raw, limit: maxSubjectCharacters) + "`"
     }
 
     /// "182 vs baseline 40.1 ± 12.3 · z *3.54* (≥ 3.5)"; rates in percent.
@@ -175,12 +182,12 @@ public enum SlackMessage {
 
     /// A name from data, safe inside a code span: control characters as spaces, backticks as primes (a backtick
     /// would end the span), cut to `maxNameCharacters`, then escaped.
-    static func name(_ raw: String) -> String {
+    static func name(_ raw: String, limit: Int = maxNameCharacters) -> String {
         var cleaned = String(raw.unicodeScalars.map { scalar -> Character in
             if scalar == "`" { return "ʹ" }
             return scalar.value < 0x20 || scalar.value == 0x7f ? " " : Character(scalar)
         })
-        if cleaned.count > maxNameCharacters { cleaned = String(cleaned.prefix(maxNameCharacters - 1)) + "…" }
+        if cleaned.count > limit { cleaned = String(cleaned.prefix(limit - 1)) + "…" }
         if cleaned.trimmingCharacters(in: .whitespaces).isEmpty { cleaned = "(blank)" }
         return escape(cleaned)
     }

@@ -13,10 +13,12 @@
 public enum WebhookPayload {
     public static let defaultMaxBytes = 256 * 1024
 
-    /// `evidence` (by alert id) is added to each alert as an `evidence` object; `late` alerts carry `"late": true`.
+    /// `evidence` (by alert id) is added to each alert as an `evidence` object; `late` alerts carry `"late": true`,
+    /// and alerts sent again after a correction (`reconfirmed`, id → earlier delivery) `"reconfirmed": true`.
     public static func messages(for alerts: [Alert], destination: String, maxBytes: Int = defaultMaxBytes,
-                                evidence: [String: Evidence] = [:], late: Set<String> = []) -> [OutgoingMessage] {
-        let extras = Extras(evidence: evidence, late: late)
+                                evidence: [String: Evidence] = [:], late: Set<String> = [],
+                                reconfirmed: [String: String] = [:]) -> [OutgoingMessage] {
+        let extras = Extras(evidence: evidence, late: late, reconfirmed: Set(reconfirmed.keys))
         let items = NotificationItem.group(alerts)
         guard !items.isEmpty else { return [] }
 
@@ -37,13 +39,15 @@ public enum WebhookPayload {
         return chunks.enumerated().map { index, chunk in
             let chunkAlerts = chunk.flatMap(\.alerts).sorted(by: Alert.precedes)
             let json = body(alerts: chunkAlerts, items: chunk, part: index + 1, parts: chunks.count, extras: extras)
-            return OutgoingMessage(body: json.bytes, alertIDs: chunkAlerts.map(\.id), destination: destination)
+            return OutgoingMessage(body: json.bytes, alertIDs: chunkAlerts.map(\.id), destination: destination,
+                                   resend: reconfirmed)
         }
     }
 
     struct Extras {
         var evidence: [String: Evidence] = [:]
         var late: Set<String> = []
+        var reconfirmed: Set<String> = []
     }
 
     static func body(alerts: [Alert], items: [NotificationItem], part: Int, parts: Int, extras: Extras = Extras()) -> JSONValue {
@@ -73,6 +77,7 @@ public enum WebhookPayload {
             ("details", .embedding(alert.details)),
         ]
         if extras.late.contains(alert.id) { members.append(("late", .bool(true))) }
+        if extras.reconfirmed.contains(alert.id) { members.append(("reconfirmed", .bool(true))) }
         if let evidence = extras.evidence[alert.id] { members.append(("evidence", evidence.json)) }
         return .object(members)
     }

@@ -136,6 +136,7 @@ public struct DailyJob {
             var options = settings.notify
             options.detector = settings.detector
             options.incidentGapDays = settings.defaultDetector.incidentGapDays
+            options.lateDays = settings.defaultDetector.lateDays
             let report = try Notifier(warehouse: warehouse, options: options, logger: logger)
                 .run(settings.destinations, problems: settings.destinationProblems)
             summary.notify = report

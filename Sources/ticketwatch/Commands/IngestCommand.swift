@@ -123,7 +123,8 @@ struct IngestCommand: ParsableCommand {
         if s.outdated > 0 { line += ", \(s.outdated) older versions not applied" }
         if !s.ignoredColumns.isEmpty {
             // Named, so that a misspelt column (say "queu") is noticed rather than silently dropped.
-            line += "; ignored columns: \(s.ignoredColumns.joined(separator: ", "))"
+            // Header names are the file's data, shown the way the terminal cannot take as control sequences.
+            line += "; ignored columns: \(s.ignoredColumns.map(AlertFormatter.printable).joined(separator: ", "))"
         }
         if s.rejected > 0 {
             line += " — see them: ticketwatch rejects --db \(shellQuoted(warehouse.resolvedPath)) --source \(shellQuoted(s.source))"

@@ -56,11 +56,12 @@ struct NotifyCommand: ParsableCommand {
             let store = try warehouse.open(logger: logger)
             options.dryRun = dryRun
             options.detector = detector
-            // Recovery waits out the default detector's incident gap, as configured for it.
+            // Recovery waits out the default detector's incident gap and late window, as configured for it.
             var detectorOptions = DefaultDetectorOptions()
             try DetectorParameters.apply(config.detectorParameters["default"] ?? [:], to: &detectorOptions,
                                          file: config.file ?? "the config file")
             options.incidentGapDays = detectorOptions.incidentGapDays
+            options.lateDays = detectorOptions.lateDays
             let report = try Notifier(warehouse: store, options: options, logger: logger).run(destinations, problems: problems)
 
             for problem in report.problems.dropFirst(problems.count) {

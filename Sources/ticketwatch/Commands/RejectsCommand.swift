@@ -28,9 +28,13 @@ struct RejectsCommand: ParsableCommand {
             let rows = try store.db.query(sql, bindings)
             if rows.isEmpty { print("no rejected rows"); return }
             for row in rows {
-                print("\(row[0].string ?? ""):\(row[1].int ?? 0): \(row[2].string ?? "")")
+                // Reasons quote the bad field and raw is the row as read: ticket data, kept from reaching the terminal
+                // as control sequences.
+                print("\(AlertFormatter.printable(row[0].string ?? "")):\(row[1].int ?? 0): \(AlertFormatter.printable(row[2].string ?? ""))")
                 let raw = row[3].string ?? ""
-                if !raw.isEmpty { print("    \(raw.prefix(160).replacingOccurrences(of: "\n", with: "⏎"))") }
+                if !raw.isEmpty {
+                    print("    \(AlertFormatter.printable(String(raw.prefix(160)).replacingOccurrences(of: "\n", with: "⏎")))")
+                }
             }
         }
     }
