@@ -1,5 +1,6 @@
 /// The queues, tags and priorities one load has seen, each with a dense id. The validator interns names as it
-/// reads them; the writer binds each from its one stored copy and counts per day by id.
+/// reads them; a `TicketBatch` copies the bytes it needs (the inserter's thread never reads this while the
+/// caller adds to it), and the day counts go by id, named from here once the load is over.
 final class LoadVocabulary {
     /// The source's priority names and what each becomes; records the names met for `priority_names`.
     private(set) var priorityNames: PriorityVocabulary
