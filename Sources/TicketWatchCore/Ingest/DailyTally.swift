@@ -29,48 +29,44 @@ struct DailyTally {
         for tag in tags { Self.increment(&days[slot].tags, Int(tag)) }
     }
 
-    /// Writes the figures of the days that have none yet; marks the others for `aggregate`'s recount.
+    /// Writes the figures of the days that have none yet, a day at a time (three years of days' rows at once
+    /// held 20 MiB); marks the others for `aggregate`'s recount.
     func record(in db: Database, vocabulary: LoadVocabulary) throws {
         guard !days.isEmpty else { return }
         let known = try Set(db.query("SELECT day FROM daily_totals WHERE day BETWEEN ? AND ?", [
             .text(days.map(\.day).min()!.description), .text(days.map(\.day).max()!.description),
         ]).compactMap { $0[0].string })
-        var totals: [(day: String, total: Int, high: Int)] = []
-        var priorities: [(day: String, key: String, n: Int)] = [], queues = priorities, tags = priorities
-        var recount: [String] = []
+        let insertTotal = try db.prepare("""
+            INSERT OR REPLACE INTO daily_totals(day, tickets_total, tickets_high, high_rate) VALUES (?, ?, ?, ?)
+            """)
+        let inserts = [("daily_priorities", "priority"), ("daily_queues", "queue"), ("daily_tags", "tag")].map {
+            MultiRowInsert(db, head: "INSERT OR REPLACE INTO \($0.0)(day, \($0.1), tickets)", columnsPerRow: 3,
+                           rowsPerStatement: 64)
+        }
+        let mark = try db.prepare("INSERT OR IGNORE INTO dirty_days(day) VALUES (?)")
         for entry in days.sorted(by: { $0.day < $1.day }) {
             let day = entry.day.description
-            if known.contains(day) {
-                recount.append(day)
+            guard !known.contains(day) else {
+                try mark.run([.text(day)])
                 continue
             }
             let byPriority = Self.named(entry.priorities, first: "") { vocabulary.priorities.string(Int32($0 - 1)) }
-            let total = byPriority.reduce(0) { $0 + $1.n }
-            totals.append((day, total, byPriority.first { $0.key == "high" }?.n ?? 0))
-            priorities += byPriority.map { (day, $0.key, $0.n) }
-            // A queue named 'Unknown' and tickets without a queue share one row, as in the notebook.
-            queues += Self.named(entry.queues, first: "Unknown") { vocabulary.queues.string(Int32($0 - 1)) }.map { (day, $0.key, $0.n) }
-            tags += Self.named(entry.tags, first: nil) { vocabulary.tags.string(Int32($0)) }.map { (day, $0.key, $0.n) }
-        }
-        try MultiRowInsert(db, head: "INSERT OR REPLACE INTO daily_totals(day, tickets_total, tickets_high, high_rate)",
-                           columnsPerRow: 4, rowsPerStatement: 64).insert(rows: totals.count) { statement, r, first in
-            let row = totals[r]
-            try statement.bind(.text(row.day), at: first)
-            try statement.bind(SQLValue(row.total), at: first + 1)
-            try statement.bind(SQLValue(row.high), at: first + 2)
-            try statement.bind(.real(Double(row.high) / Double(row.total)), at: first + 3)
-        }
-        for (table, column, rows) in [("daily_priorities", "priority", priorities), ("daily_queues", "queue", queues),
-                                      ("daily_tags", "tag", tags)] {
-            try MultiRowInsert(db, head: "INSERT OR REPLACE INTO \(table)(day, \(column), tickets)",
-                               columnsPerRow: 3, rowsPerStatement: 64).insert(rows: rows.count) { statement, r, first in
-                try statement.bind(.text(rows[r].day), at: first)
-                try statement.bind(.text(rows[r].key), at: first + 1)
-                try statement.bind(SQLValue(rows[r].n), at: first + 2)
+            let total = byPriority.reduce(0) { $0 + $1.n }, high = byPriority.first { $0.key == "high" }?.n ?? 0
+            try insertTotal.run([.text(day), SQLValue(total), SQLValue(high), .real(Double(high) / Double(total))])
+            let named = [
+                byPriority,
+                // A queue named 'Unknown' and tickets without a queue share one row, as in the notebook.
+                Self.named(entry.queues, first: "Unknown") { vocabulary.queues.string(Int32($0 - 1)) },
+                Self.named(entry.tags, first: nil) { vocabulary.tags.string(Int32($0)) },
+            ]
+            for (insert, rows) in zip(inserts, named) {
+                try insert.insert(rows: rows.count) { statement, r, first in
+                    try statement.bind(.text(day), at: first)
+                    try statement.bind(.text(rows[r].key), at: first + 1)
+                    try statement.bind(SQLValue(rows[r].n), at: first + 2)
+                }
             }
         }
-        let mark = try db.prepare("INSERT OR IGNORE INTO dirty_days(day) VALUES (?)")
-        for day in recount { try mark.run([.text(day)]) }
     }
 
     /// Non-zero counts by name: index 0 is named `first` when given, the others by `name`. Ids name distinct
