@@ -43,18 +43,11 @@ struct RawTicket {
     var channel: String?
     var ticketType: String?
 
-    /// Splits an `a | b` tag list: split on '|', trimmed, empties dropped (the notebook's rule).
+    /// Splits an `a | b` tag list: split on '|', trimmed, empties dropped (the notebook's rule, `ByteText.forEachTag`).
     static func splitTags(_ text: String) -> [String] {
-        var tags: [String] = []
-        var rest = Substring(text)
-        while true {
-            // '|' is ASCII, so its UTF-8 position is always a scalar boundary.
-            let bar = rest.utf8.firstIndex(of: UInt8(ascii: "|"))
-            let tag = rest[..<(bar ?? rest.endIndex)].trimmedWhitespace
-            if !tag.isEmpty { tags.append(tag) }
-            guard let bar else { return tags }
-            rest = rest[rest.utf8.index(after: bar)...]
-        }
+        var text = text, tags: [String] = []
+        text.withUTF8 { ByteText.forEachTag(in: $0) { tags.append(String(decoding: $0, as: UTF8.self)) } }
+        return tags
     }
 }
 

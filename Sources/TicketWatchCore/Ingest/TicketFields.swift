@@ -34,44 +34,12 @@ struct TicketFields {
 
 /// Byte-level forms of the text rules the notebook applies with Python string methods.
 enum ByteText {
-    /// `str.strip()`: drops Unicode White_Space and the ASCII separators 0x1C–0x1F at both ends (the same set
-    /// as `StringProtocol.trimmedWhitespace`). Expects valid UTF-8, which the readers check first.
-    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        guard let p = bytes.baseAddress else { return bytes }
-        var lo = 0, hi = bytes.count
-        while lo < hi {
-            let b = p[lo]
-            if b < 0x80 {
-                guard isStrippedASCII(b) else { break }
-                lo += 1
-            } else {
-                let (scalar, length) = decode(p + lo, hi - lo)
-                guard scalar.properties.isWhitespace else { break }
-                lo += length
-            }
-        }
-        while hi > lo {
-            let b = p[hi - 1]
-            if b < 0x80 {
-                guard isStrippedASCII(b) else { break }
-                hi -= 1
-            } else {
-                var start = hi - 1
-                while start > lo && p[start] & 0xC0 == 0x80 { start -= 1 }
-                let (scalar, _) = decode(p + start, hi - start)
-                guard scalar.properties.isWhitespace else { break }
-                hi = start
-            }
-        }
-        return UnsafeBufferPointer(start: p + lo, count: hi - lo)
-    }
-
     /// Splits an `a | b` tag list on '|', trims each part and skips empty ones (the notebook's rule).
     static func forEachTag(in list: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         guard let p = list.baseAddress else { return }
         var start = 0
         for i in 0...list.count where i == list.count || p[i] == UInt8(ascii: "|") {
-            let tag = trimmed(UnsafeBufferPointer(start: p + start, count: i - start))
+            let tag = Whitespace.trimmed(UnsafeBufferPointer(start: p + start, count: i - start))
             if !tag.isEmpty { body(tag) }
             start = i + 1
         }
@@ -91,24 +59,5 @@ enum ByteText {
         }
         out.append(UInt8(ascii: "\""))
         out.withUnsafeBufferPointer { _ = arena.append($0) }
-    }
-
-    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        !bytes.contains { $0 >= 0x80 }
-    }
-
-    @inline(__always)
-    private static func isStrippedASCII(_ b: UInt8) -> Bool {
-        b == 0x20 || (0x09...0x0d).contains(b) || (0x1c...0x1f).contains(b)
-    }
-
-    /// The scalar starting at `p` and its length in bytes; U+FFFD for anything malformed.
-    private static func decode(_ p: UnsafePointer<UInt8>, _ available: Int) -> (Unicode.Scalar, Int) {
-        let b0 = UInt32(p[0])
-        let length = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 1
-        guard length > 1, length <= available else { return ("\u{FFFD}", 1) }
-        var value = b0 & (0x7F >> UInt32(length))
-        for k in 1..<length { value = value << 6 | UInt32(p[k] & 0x3F) }
-        return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
     }
 }

@@ -49,7 +49,7 @@ struct TicketValidator {
         var givenID = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         var madeIDLength = 0
         if hasIDColumn {
-            guard let id = fields.ticketID.map(ByteText.trimmed), !id.isEmpty else {
+            guard let id = fields.ticketID.map(Whitespace.trimmed), !id.isEmpty else {
                 return .rejected("missing required field ticket_id")
             }
             givenID = id
@@ -62,7 +62,7 @@ struct TicketValidator {
         if let timelineDay {
             resolved = ResolvedTimestamp(epochSeconds: timelineDay.daysSinceEpoch * 86_400, day: timelineDay)
         } else {
-            guard let text = fields.createdAt, !ByteText.trimmed(text).isEmpty else {
+            guard let text = fields.createdAt, !Whitespace.trimmed(text).isEmpty else {
                 return .rejected("missing required field created_at")
             }
             guard let parsed = timestamps.parse(bytes: text) else {
@@ -77,7 +77,7 @@ struct TicketValidator {
         let createdAtOffset = scratch.count
         resolved.writeUTCText(to: scratch)
         let updatedAtOffset = scratch.count
-        if let text = fields.updatedAt, !ByteText.trimmed(text).isEmpty {
+        if let text = fields.updatedAt, !Whitespace.trimmed(text).isEmpty {
             guard let parsed = timestamps.parse(bytes: text) else {
                 let shown = String(decoding: text, as: UTF8.self).prefix(60)
                 return .rejected("unparseable updated_at '\(shown)': \(TimestampParser.expectedForm)")
@@ -109,7 +109,7 @@ struct TicketValidator {
             }
         }
         for value in fields.tagValues {
-            let tag = ByteText.trimmed(value)
+            let tag = Whitespace.trimmed(value)
             guard !tag.isEmpty else { continue }
             hash.combineField(tag)
             tagIDs.append(vocabulary.tags.intern(tag))

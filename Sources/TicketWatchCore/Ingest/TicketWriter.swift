@@ -48,7 +48,7 @@ final class TicketWriter {
 
     func reject(line: Int, reason: String, raw: String?) throws {
         filling.rejects.append((line, reason, raw.map { String($0.prefix(1000)) }))
-        if filling.rejects.count >= 1024 { try handOff() }
+        if filling.rejects.count >= Self.ticketsPerHandOff { try handOff() }
     }
 
     /// Stores what is pending, then (on the caller's thread again) the day counts and the file's manifest row.

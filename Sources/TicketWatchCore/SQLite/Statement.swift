@@ -96,20 +96,6 @@ public final class Statement {
         try database.check(rc, sql: sql)
     }
 
-    /// Binds UTF-8 bytes as text without building a String (the loader's hot path). SQLite copies them.
-    public func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) throws {
-        // An empty buffer may have no base address; SQLite needs a non-null pointer for '' (NULL means NULL).
-        let rc: Int32
-        if let base = bytes.baseAddress, !bytes.isEmpty {
-            rc = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                sqlite3_bind_text(handle, index, $0, Int32(bytes.count), CSQLite_TRANSIENT())
-            }
-        } else {
-            rc = sqlite3_bind_text(handle, index, "", 0, CSQLite_TRANSIENT())
-        }
-        try database.check(rc, sql: sql)
-    }
-
     /// Binds bytes that SQLite does not copy (`SQLITE_STATIC`): the loader binds a whole batch straight from its
     /// own buffers. The caller keeps `bytes` alive and unmoved until the statement has been stepped and reset.
     public func bindBorrowedText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) throws {
