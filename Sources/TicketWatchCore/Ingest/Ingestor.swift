@@ -236,14 +236,7 @@ public final class Ingestor {
             raw.queue = mapping.key(for: .queue, in: object).flatMap { JSONText.scalar(object[$0]) }
             raw.priority = mapping.key(for: .priority, in: object).flatMap { JSONText.scalar(object[$0]) }
             raw.subject = mapping.key(for: .subject, in: object).flatMap { JSONText.scalar(object[$0]) }
-            if let key = mapping.key(for: .tags, in: object) {
-                if let list = object[key] as? [Any] {
-                    raw.tags = list.compactMap { JSONText.scalar($0)?.trimmedWhitespace }
-                        .filter { !$0.isEmpty }
-                } else if let text = JSONText.scalar(object[key]) {
-                    raw.tags = RawTicket.splitTags(text)
-                }
-            }
+            if let key = mapping.key(for: .tags, in: object) { raw.tags = JSONFields.tags(object[key]) }
             try writer.take(raw, line: item.line, rawText: text, day: day, validator: &validator)
         }
     }

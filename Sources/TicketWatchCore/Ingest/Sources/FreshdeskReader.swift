@@ -8,13 +8,7 @@ struct FreshdeskReader {
     let groups: GroupNames
 
     func ticket(from object: [String: Any]) -> RawTicket {
-        var raw = RawTicket()
-        raw.ticketID = JSONText.scalar(object["id"])
-        raw.createdAt = JSONText.scalar(object["created_at"])
-        raw.updatedAt = JSONText.scalar(object["updated_at"])
-        raw.priority = JSONText.scalar(object["priority"])
-        raw.tags = JSONFields.tags(object["tags"])
-        raw.queue = JSONText.scalar(object["group_id"]).map(groups.queue(forGroup:))
+        var raw = JSONFields.sharedTicketFields(object, groups: groups)
         raw.subject = JSONText.scalar(object["subject"])
         raw.ticketType = JSONText.scalar(object["type"])
         raw.channel = JSONText.scalar(object["source"]).map { FreshdeskReader.channels[$0] ?? "source \($0)" }
