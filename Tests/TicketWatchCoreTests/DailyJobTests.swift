@@ -277,6 +277,26 @@ import Testing
         #expect(seed == SeedDetector.Options())
     }
 
+    @Test func theDefaultDetectorsWeightsAndSpanComeFromTheConfig() throws {
+        let config = try TicketWatchConfig.parse("""
+            [detect.default]
+            total_weight = 3
+            tag_weight = 0.5
+            span_days = 2
+            span_weight = 0.25
+            """, file: "cfg.toml")
+        var options = DefaultDetectorOptions()
+        try DetectorParameters.apply(config.detectorParameters["default"] ?? [:], to: &options, file: "cfg.toml")
+        #expect(options.weights == FamilyWeights(total: 3, highRate: 1, queues: 1, tags: 0.5))
+        #expect(options.spanDays == 2 && options.spanWeight == 0.25)
+        // The earlier single weight of both global signals still reads.
+        try DetectorParameters.apply(["global_weight": 1.5], to: &options, file: "cfg.toml")
+        #expect(options.weights.total == 1.5 && options.weights.highRate == 1.5)
+        #expect(throws: ConfigError.self) {
+            try DetectorParameters.apply(["span_weight": 1], to: &options, file: "cfg.toml")
+        }
+    }
+
     @Test func mistakesNameTheFileAndTheKey() throws {
         func problem(_ text: String) -> String {
             do { _ = try TicketWatchConfig.parse(text, file: "cfg.toml"); return "no error" } catch { return "\(error)" }

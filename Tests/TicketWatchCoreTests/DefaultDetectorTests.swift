@@ -148,6 +148,54 @@ private func ordinaryDay(_ w: SeriesWarehouse, _ i: Int, noise: inout Noise, lev
         }
     }
 
+    @Test func aSurgeTooSmallForAnyOneDayIsFoundOverItsSpan() throws {
+        // 100 tickets a day, 30 of them in queue B; on three days B gets 20 more (so do the day's totals): 14 above
+        // its 30 % of 120, 2.8 binomial standard deviations — under the day's cut — but 42 over the three days
+        // together, 4.8 of theirs.
+        let w = try SeriesWarehouse()
+        try w.db.writeTransaction {
+            for i in 0..<80 {
+                let extra = (64...66).contains(i) ? 20 : 0
+                try w.day(date(i), total: 100 + extra, high: 30, queues: ["A": 70, "B": 30 + extra])
+            }
+        }
+        let single = try w.detect(DefaultDetectorOptions(spanDays: 1)).alerts
+        #expect(!single.contains { $0.level == "queue:B" }, "\(single.map { "\($0.date) \($0.level)" })")
+        try w.db.run("DELETE FROM detector_days; DELETE FROM detector_findings; DELETE FROM alerts")
+        let spanned = try w.detect(DefaultDetectorOptions(spanDays: 3)).alerts.filter { $0.level == "queue:B" }
+        #expect(spanned.map(\.date) == [date(66)])
+        let details = spanned.first?.details ?? ""
+        #expect(details.contains("\"span_days\":3"), "\(details)")
+        #expect(details.contains("3 days together: 150, 1.4× the 108 expected"), "\(details)")
+    }
+
+    @Test func spanTestCombinesByBonferroniAndSumsTheDaysBaselines() throws {
+        let day = SeasonalBaseline(mean: 100, size: 20, weekdayFactor: 1, historyDays: 28, windowStart: 0, windowEnd: 4)
+        let baselines = [SeasonalBaseline?](repeating: day, count: 6)
+        let test = try #require(SpanTest(t: 5, days: 3, weight: 0.25, baselines: baselines,
+                                         usable: Array(repeating: true, count: 6)))
+        #expect(test.slots == 3...5)
+        #expect(abs(test.combine(day: 0.003, span: nil) - 0.004) < 1e-15)
+        #expect(abs(test.combine(day: 0.3, span: 0.0005) - 0.002) < 1e-15)
+        #expect(test.combine(day: 0.9, span: 0.9) == 1)
+        // Three days of NB(100, size 20): mean 300, variance 3 × (100 + 500) = 1,800, so size 300² / 1,500 = 60.
+        let volume = test.volume(totals: [0, 0, 0, 110, 120, 130], baselines: baselines)
+        #expect(volume.value == 360)
+        #expect(volume.expected == 300)
+        #expect(abs(volume.p - CountTests.negativeBinomialUpperTail(360, mean: 300, size: 60)) < 1e-12)
+        // A series found on day 4 spans only day 5 after it: no span; found on day 3: days 4–5; found long ago: all.
+        #expect(test.after(4) == nil)
+        #expect(test.after(3)?.slots == 4...5)
+        #expect(test.after(1)?.slots == 3...5)
+        #expect(test.after(nil)?.slots == 3...5)
+        // No span across a gap, nor before the data begin, nor of one day.
+        var usable = Array(repeating: true, count: 6)
+        usable[4] = false
+        #expect(SpanTest(t: 5, days: 3, weight: 0.5, baselines: baselines, usable: usable) == nil)
+        #expect(SpanTest(t: 1, days: 3, weight: 0.5, baselines: baselines, usable: Array(repeating: true, count: 6)) == nil)
+        #expect(SpanTest(t: 5, days: 1, weight: 0.5, baselines: baselines, usable: Array(repeating: true, count: 6)) == nil)
+    }
+
     @Test func aTotalVolumeSpikeAlertsWithItsExpectation() throws {
         let w = try SeriesWarehouse()
         try w.db.writeTransaction {

@@ -20,10 +20,17 @@ public enum DetectorParameters {
         for (key, value) in parameters {
             switch key {
             case "false_discovery_rate": options.falseDiscoveryRate = value
-            case "global_weight": options.globalWeight = value
+            // Before the four weights there was one for both global signals (total volume and high_rate).
+            case "global_weight": (options.weights.total, options.weights.highRate) = (value, value)
+            case "total_weight": options.weights.total = value
+            case "high_rate_weight": options.weights.highRate = value
+            case "queue_weight": options.weights.queues = value
+            case "tag_weight": options.weights.tags = value
             case "season_window": options.seasonWindow = try whole(value, key, file, section: "default", atLeast: 7)
             case "level_window": options.levelWindow = try whole(value, key, file, section: "default", atLeast: 1)
             case "share_window": options.shareWindow = try whole(value, key, file, section: "default", atLeast: 1)
+            case "span_days": options.spanDays = try whole(value, key, file, section: "default", atLeast: 1)
+            case "span_weight": options.spanWeight = value
             case "min_history": options.minHistory = try whole(value, key, file, section: "default", atLeast: 1)
             case "min_support": options.minSupport = try whole(value, key, file, section: "default", atLeast: 0)
             case "min_count": options.minCount = try whole(value, key, file, section: "default", atLeast: 0)

@@ -10,7 +10,10 @@ import Foundation
 /// - high_rate, queue_volume (every queue), tag_volume (every tag) with enough support: the count given the
 ///   day's total against its recent share, binomial or, when the history shows it, quasi-binomial (`ShareTest`);
 /// - new_term: a queue or tag (nearly) never seen in the season window that appears in volume.
-/// Weighted Benjamini–Hochberg over all of the day's tests decides what is significant (`FalseDiscovery`);
+/// Each series except new_term is also tested over the last `spanDays` days together (`SpanTest`), so a surge
+/// too small for any one day is found while it lasts.
+/// Weighted Benjamini–Hochberg over all of the day's tests, the rate split between the four families by their
+/// weights, decides what is significant (`FalseDiscovery`);
 /// findings are grouped into incidents, and an incident is alerted on its first day and again only when it
 /// grows (`IncidentTracker`). The score stored in `z` is the standard-normal equivalent of the p-value,
 /// z = Φ⁻¹(1 − p); `threshold` is the z the day's FDR cut required of that test.
@@ -79,7 +82,9 @@ public struct DefaultDetector {
         }
         guard first <= last else { return outcome }
 
-        let loadStart = max(dataStart, first - options.seasonWindow)
+        // A span test on the first new day needs the baselines of the span's earlier days, each from its own
+        // season window: load that much more history.
+        let loadStart = max(dataStart, first - options.seasonWindow - (options.spanDays - 1))
         let data = try DailyCounts.load(from: db, from: loadStart, through: last,
                                         highPriorities: options.highPriorities.map { $0.lowercased() })
         let firstSlot = first - loadStart
@@ -90,22 +95,34 @@ public struct DefaultDetector {
             usable[s] = statusOf[loadStart + s].map(\.isUsable) ?? (data.totals[s] > 0)
         }
         var tracker = IncidentTracker(growth: options.growth, gapDays: options.incidentGapDays)
-        try state.restore(into: &tracker, from: first - options.incidentGapDays - 1, through: first - 1) { $0 - loadStart }
+        // Findings recent enough to continue an incident, or to cut a series' span short (`SpanTest.after`).
+        let memory = max(options.incidentGapDays + 1, options.spanDays - 1)
+        try state.restore(into: &tracker, from: first - memory, through: first - 1) { $0 - loadStart }
         var windows = RollingSums(data: data)
         windows.extend(through: firstSlot, usable: usable)
 
         let highSet = options.highPriorities.map { $0.lowercased() }
+        // Each usable day's volume baseline (from the days before it), for the span test of the days after it.
+        var baselines = [SeasonalBaseline?](repeating: nil, count: data.dayCount)
+        let estimate = { (slot: Int, usable: [Bool]) in
+            SeasonalBaseline.estimate(
+                at: slot, counts: data.totals, usable: usable, weekday: data.weekday,
+                seasonWindow: options.seasonWindow, levelWindow: options.levelWindow, minHistory: options.minHistory)
+        }
+        for s in max(0, firstSlot - options.spanDays + 1)..<firstSlot where usable[s] {
+            baselines[s] = estimate(s, usable)
+        }
         for t in firstSlot..<data.dayCount {
             let date = data.date(t)
-            let baseline = SeasonalBaseline.estimate(
-                at: t, counts: data.totals, usable: usable, weekday: data.weekday,
-                seasonWindow: options.seasonWindow, levelWindow: options.levelWindow, minHistory: options.minHistory)
+            let baseline = estimate(t, usable)
+            baselines[t] = baseline
             let status: DayStatus
             if data.totals[t] == 0 {
                 status = (baseline.map { $0.probabilityOfZero >= options.gapProbability } ?? false) ? .quiet : .gap
-            } else if let baseline {
+            } else if baseline != nil {
                 status = .judged
-                let findings = judge(t, data: data, baseline: baseline, usable: usable, windows: windows, highSet: highSet)
+                let findings = judge(t, data: data, baselines: baselines, usable: usable, windows: windows,
+                                     highSet: highSet) { tracker.lastSeen[$0]?.slot }
                 let sets = findings.count > 1 ? try ticketSets(findings, date: date, in: db, highSet: highSet) : []
                 let assignments = tracker.assign(findings, slot: t, date: date, detector: Self.name) { i, j in
                     Double(sets[i].intersection(sets[j]).count)
@@ -128,6 +145,7 @@ public struct DefaultDetector {
             case .gap: outcome.gaps += 1
             }
             usable[t] = status.isUsable
+            if !status.isUsable { baselines[t] = nil }
             windows.extend(through: t + 1, usable: usable)
             try state.record(day: date, status: status, now: now, figures: try DayFingerprint.of(date, in: db))
             outcome.days.append(date)
@@ -138,52 +156,60 @@ public struct DefaultDetector {
 
     // MARK: - One day
 
-    /// Every test of day `t`, then the FDR cut; returns the significant ones.
-    func judge(_ t: Int, data: DailyCounts, baseline: SeasonalBaseline, usable: [Bool], windows: RollingSums,
-               highSet: [String]) -> [Finding] {
+    /// Every test of day `t`, then the FDR cut; returns the significant ones. `baselines[t]` is the day's volume
+    /// baseline; earlier slots hold those of the days before it (nil for gaps and days without one).
+    /// `lastFinding(seriesKey)` is the slot of the series' last finding before `t`, if recent.
+    func judge(_ t: Int, data: DailyCounts, baselines: [SeasonalBaseline?], usable: [Bool], windows: RollingSums,
+               highSet: [String], lastFinding: (String) -> Int?) -> [Finding] {
+        guard let baseline = baselines.indices.contains(t) ? baselines[t] : nil else { return [] }
         let n = data.totals[t]
         let shareStart = max(0, t - options.shareWindow), seasonStart = max(0, t - options.seasonWindow)
         let shareRange = shareStart..<t
         let windowText = "\(data.date(shareStart))..\(data.date(t - 1))"
         let seasonText = "\(data.date(baseline.windowStart))..\(data.date(baseline.windowEnd))"
-        let windowTickets = windows.totalSum(shareRange)
         let historyTickets = windows.totalSum(seasonStart..<t)
+        let daySpan = SpanTest(t: t, days: options.spanDays, weight: options.spanWeight, baselines: baselines,
+                               usable: usable)
         var candidates: [Finding] = []
         var untested: [Finding.Kind: Int] = [:]
 
         // tickets_total
         do {
-            let p = baseline.upperTail(n)
+            let span = daySpan?.after(lastFinding("tickets_total"))
+            let day = baseline.upperTail(n)
+            let spanned = span.map { $0.volume(totals: data.totals, baselines: baselines) }
             let weekday = Wording.weekdays[data.weekday(t)]
             var f = Finding(kind: .total, signal: "tickets_total", level: "global", name: "", value: n,
-                            expected: baseline.mean, std: baseline.std, p: p, weight: 1,
-                            excess: n - baseline.mean,
-                            reason: "\(Wording.count(n)) tickets, \(Wording.ratio(n, baseline.mean)) the \(Wording.count(baseline.mean)) expected for a \(weekday)")
+                            expected: baseline.mean, std: baseline.std, p: span?.combine(day: day, span: spanned?.p) ?? day,
+                            weight: 1, excess: n - baseline.mean,
+                            reason: "\(Wording.count(n)) tickets, \(Wording.ratio(n, baseline.mean)) the \(Wording.count(baseline.mean)) expected for a \(weekday)" + (spanned.map { span!.wording($0, day: day) } ?? ""))
             f.facts = [("baseline_window", JSONObject.quote(seasonText)),
                        ("baseline_days", String(baseline.historyDays)),
                        ("weekday_factor", JSONObject.number(baseline.weekdayFactor)),
-                       ("nb_size", JSONObject.number(baseline.size))]
+                       ("nb_size", JSONObject.number(baseline.size))] + (spanned.map { span!.facts($0) } ?? [])
             candidates.append(f)
         }
 
         // high_rate
         do {
             let h = data.highs[t]
-            let share = ShareTest.share(count: windows.highSum(shareRange), of: windowTickets)
-            var p = 1.0, expected = n * share, std = (n * share * (1 - share)).squareRoot(), phi = 1.0
-            if h > expected, ShareTest.binomialP(h, n: n, share: share) <= options.falseDiscoveryRate {
-                let r = ShareTest.test(h, n: n, share: share, series: data.highs, totals: data.totals,
-                                       usable: usable, window: shareRange)
-                (p, expected, std, phi) = (r.p, r.expected, r.std, r.overdispersion)
+            let span = daySpan?.after(lastFinding("high_rate"))
+            let share = ShareTest.share(count: windows.highSum(shareRange), of: windows.totalSum(shareRange))
+            let test = shareTests(data.highs, t: t, data: data, usable: usable, windows: windows, span: span,
+                                  minCount: 0) {
+                windows.highSum($0)
             }
+            let expected = test?.day.expected ?? n * share
+            let std = test?.day.std ?? (n * share * (1 - share)).squareRoot()
             let set = highSet.joined(separator: " or ")
             var f = Finding(kind: .high, signal: "high_rate", level: "global", name: "", value: n > 0 ? h / n : 0,
-                            expected: share, std: n > 0 ? std / n : 0, p: p, weight: 1,
+                            expected: share, std: n > 0 ? std / n : 0, p: test?.p ?? 1, weight: 1,
                             excess: h - expected,
-                            reason: "\(Wording.percent(h / n)) of tickets \(set) (\(Wording.count(h)) of \(Wording.count(n))), expected \(Wording.percent(share))")
+                            reason: "\(Wording.percent(h / n)) of tickets \(set) (\(Wording.count(h)) of \(Wording.count(n))), expected \(Wording.percent(share))" + (test.flatMap { result in result.span.map { span!.wording($0, day: result.day.p) } } ?? ""))
             f.facts = [("high_set", JSONObject.array(highSet)), ("tickets_high", JSONObject.number(h)),
                        ("tickets_total", JSONObject.number(n)), ("baseline_window", JSONObject.quote(windowText)),
-                       ("overdispersion", JSONObject.number(phi))]
+                       ("overdispersion", JSONObject.number(test?.day.overdispersion ?? 1))]
+                + (test?.span.map { span!.facts($0) } ?? [])
             candidates.append(f)
         }
 
@@ -210,31 +236,33 @@ public struct DefaultDetector {
                     continue
                 }
                 guard history >= Double(options.minSupport) else { continue }
-                let share = ShareTest.share(count: windows.seriesSum(kind, series, shareRange), of: windowTickets)
-                guard c >= Double(options.minCount), c > n * share,
-                      ShareTest.binomialP(c, n: n, share: share) <= options.falseDiscoveryRate else {
+                let span = daySpan?.after(lastFinding(prefix + name))
+                guard let test = shareTests(counts, t: t, data: data, usable: usable, windows: windows, span: span,
+                                            minCount: Double(options.minCount), sum: {
+                                                windows.seriesSum(kind, series, $0)
+                                            }) else {
                     untested[kind, default: 0] += 1
                     continue
                 }
-                let r = ShareTest.test(c, n: n, share: share, series: counts, totals: data.totals, usable: usable,
-                                       window: shareRange)
+                let r = test.day
                 var f = Finding(kind: kind, signal: kind == .queue ? "queue_volume" : "tag_volume",
                                 level: prefix + name, name: name, value: c, expected: r.expected, std: r.std,
-                                p: r.p, weight: 1, excess: c - r.expected,
-                                reason: "\(noun) \(name): \(Wording.count(c)) tickets, \(Wording.ratio(c, r.expected)) the \(Wording.count(r.expected)) expected (\(Wording.percent(c / n)) of the day's tickets instead of \(Wording.percent(share)))")
+                                p: test.p, weight: 1, excess: c - r.expected,
+                                reason: "\(noun) \(name): \(Wording.count(c)) tickets, \(Wording.ratio(c, r.expected)) the \(Wording.count(r.expected)) expected (\(Wording.percent(c / n)) of the day's tickets instead of \(Wording.percent(r.share)))" + (test.span.map { span!.wording($0, day: r.p) } ?? ""))
                 f.facts = [("baseline_window", JSONObject.quote(windowText)),
-                           ("share_expected", JSONObject.number(share)),
+                           ("share_expected", JSONObject.number(r.share)),
                            ("overdispersion", JSONObject.number(r.overdispersion))]
+                    + (test.span.map { span!.facts($0) } ?? [])
                 candidates.append(f)
             }
         }
 
-        // The rate is split between the four families (global ones with `globalWeight`, queues and tags 1 each),
-        // then evenly within a family: weight m × share / family size, so all m weights sum to m.
+        // The rate is split between the four families by their weights, then evenly within a family:
+        // weight m × share / family size, so all m weights sum to m.
         let m = candidates.count + untested.values.reduce(0, +)
         var familySize: [Finding.Kind: Int] = untested
         for f in candidates { familySize[f.kind, default: 0] += 1 }
-        let share = { (kind: Finding.Kind) -> Double in kind == .total || kind == .high ? options.globalWeight : 1 }
+        let share = { (kind: Finding.Kind) -> Double in options.weights.weight(of: kind) }
         let shares = familySize.filter { $0.value > 0 }.keys.reduce(0.0) { $0 + share($1) }
         for i in candidates.indices {
             let kind = candidates[i].kind
@@ -250,6 +278,41 @@ public struct DefaultDetector {
             f.weight = decision.cutoff * f.weight   // from here on: the p the test had to reach
             return f
         }
+    }
+
+    /// A part of the traffic (one queue, one tag, the high-priority tickets) on day `t`: its share test on the
+    /// day and, when the span allows, on the span's summed counts against the share before the span, combined
+    /// into one p-value. nil when neither can be significant (too few tickets, not above the share, or a plain
+    /// binomial p above the false-discovery rate: the quasi-binomial can only be larger).
+    func shareTests(_ counts: [Double], t: Int, data: DailyCounts, usable: [Bool], windows: RollingSums,
+                    span: SpanTest?, minCount: Double,
+                    sum: (Range<Int>) -> Double) -> (p: Double, day: ShareTest.Result, span: SpanTest.Outcome?)? {
+        let c = counts[t], n = data.totals[t]
+        guard c >= minCount else { return nil }
+        func shareBefore(_ range: Range<Int>) -> Double {
+            ShareTest.share(count: sum(range), of: windows.totalSum(range))
+        }
+        func test(_ c: Double, _ n: Double, _ range: Range<Int>) -> ShareTest.Result? {
+            let share = shareBefore(range)
+            guard c > n * share, ShareTest.binomialP(c, n: n, share: share) <= options.falseDiscoveryRate else { return nil }
+            return ShareTest.test(c, n: n, share: share, series: counts, totals: data.totals, usable: usable,
+                                  window: range)
+        }
+        let dayRange = max(0, t - options.shareWindow)..<t
+        let day = test(c, n, dayRange)
+        var spanned: SpanTest.Outcome?
+        if let span {
+            var cs = 0.0, ns = 0.0
+            for s in span.slots { cs += counts[s]; ns += data.totals[s] }
+            if let r = test(cs, ns, max(0, span.first - options.shareWindow)..<span.first) {
+                spanned = SpanTest.Outcome(value: cs, expected: r.expected, p: r.p)
+            }
+        }
+        guard day != nil || spanned != nil else { return nil }
+        let share = shareBefore(dayRange)
+        let dayResult = day ?? ShareTest.Result(p: 1, expected: n * share, std: (n * share * (1 - share)).squareRoot(),
+                                                share: share, overdispersion: 1)
+        return (span?.combine(day: dayResult.p, span: spanned?.p) ?? dayResult.p, dayResult, spanned)
     }
 
     private func alert(_ f: Finding, date: String, incident: String) -> Alert {

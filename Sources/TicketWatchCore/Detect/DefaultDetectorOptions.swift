@@ -1,19 +1,24 @@
 /// The default detector's parameters. The defaults are the values the evaluation (scripts/evaluate-detectors.py,
 /// README "Detectors") chose on its tuning streams.
 public struct DefaultDetectorOptions: Sendable, Equatable {
-    /// False-discovery rate of each day's tests (Benjamini–Hochberg, the rate split equally between total volume,
-    /// high-priority share, queues and tags): on a day where nothing happened, the chance of any alert is about
-    /// this much, so 0.005 means about one false alert in 200 quiet days.
+    /// False-discovery rate of each day's tests (Benjamini–Hochberg, the rate split between total volume,
+    /// high-priority share, queues and tags by the family weights): on a day where nothing happened, the chance of
+    /// any alert is about this much, so 0.005 means about one false alert in 200 quiet days.
     public var falseDiscoveryRate: Double
-    /// Share of the false-discovery rate given to each of the two global families (tickets_total, high_rate)
-    /// relative to the queue family and the tag family (1 each): 1 splits the rate equally four ways.
-    public var globalWeight: Double
+    /// How the rate is split between the four families of tests: each family gets its weight over the sum of the
+    /// weights present that day, then shares it evenly among its series. One total-volume test a day can carry
+    /// a large part of the rate cheaply, while a family of hundreds of tags needs a small p per tag anyway.
+    public var weights: FamilyWeights
     /// Days of history for the weekday profile, the volume spread and the new-term memory.
     public var seasonWindow: Int
     /// Days over which the recent level of the total volume is taken (median).
     public var levelWindow: Int
     /// Days over which a queue's, tag's or the high-priority share is taken.
     public var shareWindow: Int
+    /// Days summed by the span test (the day judged and the days before it; 1: single days only), and the share
+    /// of each series' test given to the span (`SpanTest`).
+    public var spanDays: Int
+    public var spanWeight: Double
     /// Usable days needed before a day is judged at all.
     public var minHistory: Int
     /// Occurrences in the season window that make a queue or tag watched (below: only new_term can fire).
@@ -39,17 +44,19 @@ public struct DefaultDetectorOptions: Sendable, Equatable {
     public var lateDays = 3
 
     public init(
-        falseDiscoveryRate: Double = 0.005, globalWeight: Double = 1, seasonWindow: Int = 112,
-        levelWindow: Int = 28, shareWindow: Int = 112, minHistory: Int = 14, minSupport: Int = 3,
+        falseDiscoveryRate: Double = 0.005, weights: FamilyWeights = FamilyWeights(total: 2), seasonWindow: Int = 112,
+        levelWindow: Int = 28, shareWindow: Int = 112, spanDays: Int = 3, spanWeight: Double = 0.5, minHistory: Int = 14, minSupport: Int = 3,
         minCount: Int = 5, newTermMaxHistory: Int = 2, newTermMinCount: Int = 5,
         highPriorities: [String] = ["high", "urgent"], gapProbability: Double = 0.001, growth: Double = 0.25,
         incidentGapDays: Int = 1
     ) {
         self.falseDiscoveryRate = falseDiscoveryRate
-        self.globalWeight = globalWeight
+        self.weights = weights
         self.seasonWindow = seasonWindow
         self.levelWindow = levelWindow
         self.shareWindow = shareWindow
+        self.spanDays = spanDays
+        self.spanWeight = spanWeight
         self.minHistory = minHistory
         self.minSupport = minSupport
         self.minCount = minCount
@@ -65,9 +72,11 @@ public struct DefaultDetectorOptions: Sendable, Equatable {
     public var problem: String? {
         if lateDays < 0 { return "late days cannot be negative" }
         if !(falseDiscoveryRate > 0 && falseDiscoveryRate < 1) { return "the false-discovery rate must be between 0 and 1" }
-        if !(globalWeight > 0) { return "the global weight must be positive" }
+        if let problem = weights.problem { return problem }
         if levelWindow < 7 || shareWindow < 7 || seasonWindow < 14 { return "windows must be at least 7 days (season: 14)" }
         if shareWindow > seasonWindow || levelWindow > seasonWindow { return "the share and level windows cannot exceed the season window" }
+        if spanDays < 1 || spanDays > 14 { return "span days must be between 1 and 14" }
+        if !(spanWeight > 0 && spanWeight < 1) { return "the span weight must be between 0 and 1" }
         if minHistory < 7 || minHistory > seasonWindow { return "min history must be between 7 days and the season window" }
         if minSupport <= newTermMaxHistory { return "min support must exceed the new-term history" }
         if minCount < 1 || newTermMinCount < 1 { return "minimum counts must be at least 1" }
@@ -76,5 +85,34 @@ public struct DefaultDetectorOptions: Sendable, Equatable {
         if growth < 0 { return "growth cannot be negative" }
         if incidentGapDays < 0 { return "incident gap days cannot be negative" }
         return nil
+    }
+}
+
+/// The split of the daily false-discovery rate between the four families of tests (see
+/// `DefaultDetectorOptions.weights`). Only ratios matter; a family absent on a day gives its part to the others.
+public struct FamilyWeights: Sendable, Equatable {
+    public var total: Double
+    public var highRate: Double
+    public var queues: Double
+    public var tags: Double
+
+    public init(total: Double = 1, highRate: Double = 1, queues: Double = 1, tags: Double = 1) {
+        self.total = total
+        self.highRate = highRate
+        self.queues = queues
+        self.tags = tags
+    }
+
+    func weight(of kind: Finding.Kind) -> Double {
+        switch kind {
+        case .total: total
+        case .high: highRate
+        case .queue: queues
+        case .tag: tags
+        }
+    }
+
+    var problem: String? {
+        [total, highRate, queues, tags].allSatisfy({ $0 > 0 && $0.isFinite }) ? nil : "family weights must be positive"
     }
 }

@@ -84,16 +84,26 @@ struct DefaultDetectorArguments: ParsableArguments {
     @Option(help: ArgumentHelp("Judge days up to this one (complete days only). Default: the newest day with tickets.",
                                valueName: "YYYY-MM-DD"))
     var through: String?
-    @Option(help: "Daily false-discovery rate (Benjamini-Hochberg, split equally between total volume, high-priority share, queues and tags): about the chance of a false alert on a quiet day.")
+    @Option(help: "Daily false-discovery rate (Benjamini-Hochberg, split between total volume, high-priority share, queues and tags by the weights below): about the chance of a false alert on a quiet day.")
     var fdr = defaults.falseDiscoveryRate
-    @Option(help: "Share of the false-discovery rate for each global signal (tickets_total, high_rate) relative to all queues (1) and all tags (1).")
-    var globalWeight = defaults.globalWeight
+    @Option(help: "Weight of the total-volume test in the split of the rate (only ratios between the four weights matter).")
+    var totalWeight = defaults.weights.total
+    @Option(help: "Weight of the high-priority share test in the split of the rate.")
+    var highRateWeight = defaults.weights.highRate
+    @Option(help: "Weight of all queue tests together in the split of the rate.")
+    var queueWeight = defaults.weights.queues
+    @Option(help: "Weight of all tag tests together in the split of the rate.")
+    var tagWeight = defaults.weights.tags
     @Option(help: "Days of history for the weekday profile, the volume spread and new-term memory.")
     var seasonWindow = defaults.seasonWindow
     @Option(help: "Days over which the recent level of the total volume is taken.")
     var levelWindow = defaults.levelWindow
     @Option(help: "Days over which a queue's, tag's or the high-priority share is taken.")
     var shareWindow = defaults.shareWindow
+    @Option(help: "Days whose counts are also tested together (the day judged and the days before it; 1: single days only).")
+    var spanDays = defaults.spanDays
+    @Option(help: "Share of each series' test given to the span test (the day's test gets the rest).")
+    var spanWeight = defaults.spanWeight
     @Option(help: "Usable days needed before a day is judged.")
     var minHistory = defaults.minHistory
     @Option(help: "Occurrences in the season window that make a queue or tag watched.")
@@ -122,8 +132,10 @@ struct DefaultDetectorArguments: ParsableArguments {
 
     var options: DefaultDetectorOptions {
         var options = DefaultDetectorOptions(
-            falseDiscoveryRate: fdr, globalWeight: globalWeight, seasonWindow: seasonWindow, levelWindow: levelWindow,
-            shareWindow: shareWindow, minHistory: minHistory, minSupport: minSupport, minCount: minCount,
+            falseDiscoveryRate: fdr,
+            weights: FamilyWeights(total: totalWeight, highRate: highRateWeight, queues: queueWeight, tags: tagWeight),
+            seasonWindow: seasonWindow, levelWindow: levelWindow,
+            shareWindow: shareWindow, spanDays: spanDays, spanWeight: spanWeight, minHistory: minHistory, minSupport: minSupport, minCount: minCount,
             newTermMaxHistory: newTermMaxHistory, newTermMinCount: newTermMinCount,
             highPriorities: HighPriorities.parse(highPriorities),
             gapProbability: gapProbability, growth: growth)

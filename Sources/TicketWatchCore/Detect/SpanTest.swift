@@ -1,0 +1,82 @@
+import Foundation
+
+/// The span test: a surge that lasts a few days may be too small on any one day to pass, yet clear over the days
+/// together. Each series is therefore tested twice on a judged day — on the day alone and on its counts summed
+/// over the last `days` days (the day and the days before it) — and its one p-value is the smaller of the two,
+/// each divided by its share of the test (Bonferroni: `weight` for the span, 1 − `weight` for the day), so the
+/// series still counts once in the day's false-discovery cut.
+///
+/// The span exists only when every day in it is usable and had a volume baseline; otherwise the day's test
+/// stands alone, undivided. A series' span never reaches back to or before its own last finding (`after`): a
+/// surge already found must not keep its series significant for days after it ended, which would hold the
+/// incident open and delay its "recovered".
+struct SpanTest {
+    /// What the span's test saw: the summed count, its expectation, and the test's own p-value.
+    struct Outcome {
+        var value: Double
+        var expected: Double
+        var p: Double
+    }
+
+    let first: Int
+    let last: Int
+    let weight: Double
+
+    var slots: ClosedRange<Int> { first...last }
+
+    /// nil when there is no span test on slot `t` (span of one day, too early, or a day in it unusable).
+    init?(t: Int, days: Int, weight: Double, baselines: [SeasonalBaseline?], usable: [Bool]) {
+        guard days > 1, t - days + 1 >= 0, baselines[t] != nil else { return nil }
+        // Day t itself is being judged: not yet marked usable.
+        for s in (t - days + 1)..<t where !usable[s] || baselines[s] == nil { return nil }
+        first = t - days + 1
+        last = t
+        self.weight = weight
+    }
+
+    private init(first: Int, last: Int, weight: Double) {
+        self.first = first
+        self.last = last
+        self.weight = weight
+    }
+
+    /// The span of a series whose last finding was on `slot` (nil: none lately): only the days after it, and no
+    /// span at all when that leaves the judged day alone.
+    func after(_ slot: Int?) -> SpanTest? {
+        guard let slot, slot >= first else { return self }
+        guard last - slot >= 2 else { return nil }
+        return SpanTest(first: slot + 1, last: last, weight: weight)
+    }
+
+    /// The series' p-value from the day's and the span's (nil: not significant, counted as 1).
+    func combine(day: Double, span: Double?) -> Double {
+        min(1, min(day / (1 - weight), (span ?? 1) / weight))
+    }
+
+    /// The total volume over the span against the sum of the days' baselines: a negative binomial matched to the
+    /// sum's mean and variance (the days' gamma parts are independent).
+    func volume(totals: [Double], baselines: [SeasonalBaseline?]) -> Outcome {
+        var count = 0.0, mean = 0.0, variance = 0.0
+        for s in slots {
+            guard let b = baselines[s] else { continue }
+            count += totals[s]
+            mean += b.mean
+            variance += b.mean + b.mean * b.mean / b.size
+        }
+        let size = variance > mean ? mean * mean / (variance - mean) : 1e9
+        return Outcome(value: count, expected: mean,
+                       p: CountTests.negativeBinomialUpperTail(count, mean: mean, size: size))
+    }
+
+    /// The span's part of the reason, said only when the span decided the series' p-value (a one-day spike
+    /// reads better without it).
+    func wording(_ outcome: Outcome, day: Double) -> String {
+        guard outcome.p / weight < day / (1 - weight) else { return "" }
+        return "; \(last - first + 1) days together: \(Wording.count(outcome.value)), \(Wording.ratio(outcome.value, outcome.expected)) the \(Wording.count(outcome.expected)) expected"
+    }
+
+    func facts(_ outcome: Outcome) -> [(String, String)] {
+        [("span_days", String(last - first + 1)), ("span_value", JSONObject.number(outcome.value)),
+         ("span_expected", JSONObject.number(outcome.expected)), ("span_p_value", JSONObject.number(outcome.p))]
+    }
+}
