@@ -212,9 +212,13 @@ private final class BatchInserter {
         self.source = source
         summary = FileSummary(source: source)
         nextRowID = (try db.scalar("SELECT coalesce(max(id), 0) + 1 FROM tickets")?.int).map(Int64.init) ?? 1
+        // OR FAIL, not the default ABORT, for the constraints the upsert does not cover (NOT NULL, the row id):
+        // a multi-row statement that may abort has SQLite copy every page it touches into a statement journal
+        // first, to undo its own earlier rows; a year's load wrote ~1 GB of such copies. A failure here fails
+        // the whole file's transaction anyway, so the statement's earlier rows need no undo of their own.
         insertTickets = MultiRowInsert(
             db, head: """
-                INSERT INTO tickets(id, ticket_id, created_at, day, queue, priority, priority_raw, subject, content_hash,
+                INSERT OR FAIL INTO tickets(id, ticket_id, created_at, day, queue, priority, priority_raw, subject, content_hash,
                                     file_id, line, tags, updated_at, channel, ticket_type)
                 """,
             columnsPerRow: 15, rowsPerStatement: TicketWriter.ticketsPerStatement, tail: "ON CONFLICT(ticket_id) DO NOTHING")
