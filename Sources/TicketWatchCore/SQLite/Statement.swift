@@ -161,6 +161,13 @@ public final class Statement {
         }
     }
 
+    /// The column's text as bytes, without a String; nil for NULL. Valid until the next `step` or `reset`.
+    public func textBytes(at index: Int) -> UnsafeBufferPointer<UInt8>? {
+        let i = Int32(index)
+        guard sqlite3_column_type(handle, i) != SQLITE_NULL, let text = sqlite3_column_text(handle, i) else { return nil }
+        return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, i)))
+    }
+
     public func int64(at index: Int) -> Int64 { sqlite3_column_int64(handle, Int32(index)) }
     public func double(at index: Int) -> Double { sqlite3_column_double(handle, Int32(index)) }
     public func isNull(at index: Int) -> Bool { sqlite3_column_type(handle, Int32(index)) == SQLITE_NULL }
