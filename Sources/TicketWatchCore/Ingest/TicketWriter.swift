@@ -282,7 +282,7 @@ private final class BatchInserter {
         }
         while try statement.step() {}
         let stored = db.changes
-        statement.reset()
+        statement.resetKeepingBindings()  // every parameter is bound again before the next step
 
         // Fewer rows than the batch had: some ids were stored before. Which rows went in decides the rest.
         var storedRowIDs: Set<Int64>?
