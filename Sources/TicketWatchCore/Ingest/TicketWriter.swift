@@ -146,8 +146,10 @@ final class TicketBatch {
     }
 
     let arena = ByteArena()
-    private(set) var tickets: [Ticket] = []
-    private(set) var tagIDs: [Int32] = []
+    // Unchecked: appended to per ticket, and a class's stored arrays are otherwise checked for exclusive access
+    // at run time on every use; a batch is used by one thread at a time (see `InserterJob`).
+    @exclusivity(unchecked) private(set) var tickets: [Ticket] = []
+    @exclusivity(unchecked) private(set) var tagIDs: [Int32] = []
     var rejects: [(line: Int, reason: String, raw: String?)] = []
 
     var isEmpty: Bool { tickets.isEmpty && rejects.isEmpty }
