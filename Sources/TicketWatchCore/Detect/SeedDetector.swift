@@ -48,13 +48,16 @@ public struct SeedDetector: Sendable {
         var alerts: [Alert] = []
         alerts += try globalAlerts(in: db)
 
-        let queues = try topQueues(in: db)
-        let queueSeries = try dailySeries(in: db, table: "daily_queues", column: "queue", names: queues)
+        // Each daily table is read once for its top names and their series (a year's tags: 185,000 rows).
+        let queueCounts = try DailyNameCounts(in: db, table: "daily_queues", column: "queue")
+        let queues = try topQueues(in: db, counts: queueCounts)
+        let queueSeries = queueCounts.series(queues)
         alerts += seriesAlerts(queueSeries, names: queues, signal: "queue_volume", prefix: "queue:",
                                threshold: options.queueThreshold)
 
-        let tags = try topTags(in: db)
-        let tagSeries = try dailySeries(in: db, table: "daily_tags", column: "tag", names: tags)
+        let tagCounts = try DailyNameCounts(in: db, table: "daily_tags", column: "tag")
+        let tags = try topTags(in: db, counts: tagCounts)
+        let tagSeries = tagCounts.series(tags)
         alerts += seriesAlerts(tagSeries, names: tags, signal: "tag_volume", prefix: "tag:",
                                threshold: options.tagThreshold)
 
@@ -100,16 +103,24 @@ public struct SeedDetector: Sendable {
 
     /// The N queues with most tickets; ties go to the queue seen first (pandas' `value_counts()` order).
     func topQueues(in db: Database) throws -> [String] {
-        try topNames(in: db, table: "daily_queues", column: "queue", limit: options.topQueues) { names in
+        try topQueues(in: db, counts: DailyNameCounts(in: db, table: "daily_queues", column: "queue"))
+    }
+
+    private func topQueues(in db: Database, counts: DailyNameCounts) throws -> [String] {
+        try topNames(in: db, counts: counts, limit: options.topQueues) { names in
             "SELECT COALESCE(queue, 'Unknown') AS name, MIN(id) FROM tickets WHERE name IN (\(names)) GROUP BY name"
         }
     }
 
     /// The N most frequent tags, every occurrence counted; ties go to the tag seen first in ticket order.
     func topTags(in db: Database) throws -> [String] {
+        try topTags(in: db, counts: DailyNameCounts(in: db, table: "daily_tags", column: "tag"))
+    }
+
+    private func topTags(in db: Database, counts: DailyNameCounts) throws -> [String] {
         // First appearance: ticket order, then place in its tag list (a record is at most 1 MiB, so fewer than
         // a million tags).
-        try topNames(in: db, table: "daily_tags", column: "tag", limit: options.topTags) { names in
+        try topNames(in: db, counts: counts, limit: options.topTags) { names in
             "SELECT tag, MIN(ticket * 1000000 + position) FROM ticket_tags WHERE tag IN (\(names)) GROUP BY tag"
         }
     }
@@ -117,12 +128,11 @@ public struct SeedDetector: Sendable {
     /// The `limit` names with most tickets, counted from the daily table (a GROUP BY over every ticket or tag
     /// took seconds a year), in that order. Ties are ordered by first appearance, which only the ticket tables
     /// know: `firstSeen(placeholders)` is the query for the tied names alone, usually none.
-    private func topNames(in db: Database, table: String, column: String, limit: Int,
+    private func topNames(in db: Database, counts: DailyNameCounts, limit: Int,
                           firstSeen: (_ placeholders: String) -> String) throws -> [String]
     {
         guard limit > 0 else { return [] }
-        let counted = try db.query("SELECT \(column), sum(tickets) AS n FROM \(table) GROUP BY \(column) ORDER BY n DESC")
-            .compactMap { row in row[0].string.flatMap { name in row[1].int.map { (name: name, n: $0) } } }
+        let counted = counts.totals()
         guard let cut = counted.prefix(limit).last?.n else { return [] }
         let candidates = counted.filter { $0.n >= cut }
         var namesPerCount: [Int: Int] = [:]
@@ -151,26 +161,7 @@ public struct SeedDetector: Sendable {
         -> (days: [String], series: [[Double]])
     {
         guard !names.isEmpty else { return ([], []) }
-        let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
-        let rows = try db.query("""
-            SELECT day, \(column), tickets FROM \(table)
-            WHERE \(column) IN (\(placeholders)) AND tickets > 0 ORDER BY day
-            """, names.map { .text($0) })
-        var position: [[UInt8]: Int] = [:]
-        for (index, name) in names.enumerated() { position[Array(name.utf8)] = index }
-
-        var days: [String] = []
-        var series: [[Double]] = Array(repeating: [], count: names.count)
-        for row in rows {
-            guard let day = row[0].string, let name = row[1].string,
-                  let index = position[Array(name.utf8)] else { continue }
-            if days.last.map({ !$0.utf8.elementsEqual(day.utf8) }) ?? true {
-                days.append(day)
-                for i in series.indices { series[i].append(0) }
-            }
-            series[index][days.count - 1] += row[2].double ?? 0
-        }
-        return (days, series)
+        return try DailyNameCounts(in: db, table: table, column: column).series(names)
     }
 
     private func seriesAlerts(_ data: (days: [String], series: [[Double]]), names: [String], signal: String,
@@ -185,5 +176,77 @@ public struct SeedDetector: Sendable {
             }
         }
         return alerts
+    }
+}
+
+/// A daily table by name (`daily_queues`, `daily_tags`), read once for both what the seed detector asks of it:
+/// each name's total, and the daily series of the top names. A year's daily_tags holds 185,000 rows; summing
+/// them by a GROUP BY sorted them all first (0.12 s), and the series query, filtering by name, read them all
+/// again. Names are told apart by their bytes, as SQLite and pandas do; Swift's String equality would merge
+/// canonically equivalent but differently written names.
+struct DailyNameCounts {
+    private var names = NameInterner()
+    /// The distinct days, in order.
+    private var days: [String] = []
+    /// The table's rows in (day, name) order: indices into `days` (-1: no day) and ids in `names`.
+    private var rows: [(day: Int32, name: Int32, tickets: Int64, value: Double)] = []
+
+    init(in db: Database, table: String, column: String) throws {
+        let statement = try db.prepare("SELECT day, \(column), tickets FROM \(table) ORDER BY day")
+        var lastDay: [UInt8] = []
+        while try statement.step() {
+            guard let name = statement.textBytes(at: 1) else { continue }
+            var dayIndex: Int32 = -1
+            if let day = statement.textBytes(at: 0) {
+                if days.isEmpty || !day.elementsEqual(lastDay) {
+                    lastDay = Array(day)
+                    days.append(String(decoding: day, as: UTF8.self))
+                }
+                dayIndex = Int32(days.count - 1)
+            }
+            rows.append((dayIndex, names.intern(name), statement.int64(at: 2), statement.double(at: 2)))
+        }
+    }
+
+    /// Each name's tickets summed over the days, most first, equal sums in byte order of the name: what
+    /// `SELECT name, sum(tickets) … GROUP BY name ORDER BY sum(tickets) DESC` gives.
+    func totals() -> [(name: String, n: Int)] {
+        var sums = Array(repeating: 0, count: names.count)
+        for row in rows { sums[Int(row.name)] += Int(row.tickets) }
+        let order = sums.indices.sorted { a, b in
+            sums[a] != sums[b] ? sums[a] > sums[b]
+                : names.bytes(Int32(a)).lexicographicallyPrecedes(names.bytes(Int32(b)))
+        }
+        return order.map { (name: names.string(Int32($0)), n: sums[$0]) }
+    }
+
+    /// Daily counts per name over the days on which any of `names` had tickets (the notebook's pivot: those
+    /// days only, a name absent on one of them counts 0). `series[i]` belongs to `names[i]`.
+    func series(_ wanted: [String]) -> (days: [String], series: [[Double]]) {
+        guard !wanted.isEmpty else { return ([], []) }
+        // Which wanted name each stored name is, by bytes (-1: none; a name listed twice is its last place). A
+        // name with a NUL never matched: SQL got it as a C string, cut there.
+        var position = Array(repeating: -1, count: names.count)
+        for (index, name) in wanted.enumerated() {
+            var name = name
+            let id = name.withUTF8 { bytes in
+                bytes.contains(0) ? nil : (0..<names.count).first { names.bytes(Int32($0)).elementsEqual(bytes) }
+            }
+            if let id { position[id] = index }
+        }
+        var seriesDays: [String] = []
+        var series: [[Double]] = Array(repeating: [], count: wanted.count)
+        var lastDay: Int32 = -1
+        for row in rows where row.value > 0 && row.day >= 0 {
+            let index = position[Int(row.name)]
+            guard index >= 0 else { continue }
+            if row.day != lastDay {
+                lastDay = row.day
+                seriesDays.append(days[Int(row.day)])
+                for i in series.indices { series[i].append(0) }
+            }
+            series[index][seriesDays.count - 1] += row.value
+        }
+        return (seriesDays, series)
     }
 }

@@ -1,6 +1,10 @@
 /// The queues, tags and priorities one load has seen, each with a dense id. The validator interns names as it
 /// reads them; a `TicketBatch` copies the bytes it needs (the inserter's thread never reads this while the
 /// caller adds to it), and the day counts go by id, named from here once the load is over.
+///
+/// Its interners and tables are `@exclusivity(unchecked)`: a class's stored properties are otherwise checked for
+/// exclusive access at run time on every use, a check per tag interned and several per ticket written (a twentieth
+/// of the reading thread's instructions). The vocabulary belongs to one thread and no access to it overlaps another.
 final class LoadVocabulary {
     /// The source's priority names and what each becomes; records the names met for `priority_names`.
     private(set) var priorityNames: PriorityVocabulary
@@ -10,18 +14,18 @@ final class LoadVocabulary {
     }
 
     /// Queues verbatim, as `tickets.queue` stores them.
-    var queues = NameInterner()
+    @exclusivity(unchecked) var queues = NameInterner()
     /// Tags trimmed, as `ticket_tags.tag` gives them.
-    var tags = NameInterner()
+    @exclusivity(unchecked) var tags = NameInterner()
     /// Priorities in the warehouse's vocabulary (`PriorityVocabulary`), as `tickets.priority` stores them.
-    var priorities = NameInterner()
+    @exclusivity(unchecked) var priorities = NameInterner()
     /// Priorities as written, each mapped once to its normalised id (-1: empty once trimmed).
-    private var writtenPriorities = NameInterner()
-    private var normalisedOfWritten: [Int32] = []
+    @exclusivity(unchecked) private var writtenPriorities = NameInterner()
+    @exclusivity(unchecked) private var normalisedOfWritten: [Int32] = []
 
     /// Each tag as a quoted JSON string, escaped once per distinct tag rather than once per ticket.
     private let tagJSON = ByteArena(capacity: 16 * 1024)
-    private var tagJSONStarts: [Int] = [0]
+    @exclusivity(unchecked) private var tagJSONStarts: [Int] = [0]
 
     /// Appends the tags as a JSON array, as `tickets.tags` stores them.
     func appendTagsJSON(_ ids: [Int32], to arena: ByteArena) {

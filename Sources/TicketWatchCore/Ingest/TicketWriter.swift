@@ -146,8 +146,10 @@ final class TicketBatch {
     }
 
     let arena = ByteArena()
-    private(set) var tickets: [Ticket] = []
-    private(set) var tagIDs: [Int32] = []
+    // Unchecked: appended to per ticket, and a class's stored arrays are otherwise checked for exclusive access
+    // at run time on every use; a batch is used by one thread at a time (see `InserterJob`).
+    @exclusivity(unchecked) private(set) var tickets: [Ticket] = []
+    @exclusivity(unchecked) private(set) var tagIDs: [Int32] = []
     var rejects: [(line: Int, reason: String, raw: String?)] = []
 
     var isEmpty: Bool { tickets.isEmpty && rejects.isEmpty }
@@ -212,9 +214,13 @@ private final class BatchInserter {
         self.source = source
         summary = FileSummary(source: source)
         nextRowID = (try db.scalar("SELECT coalesce(max(id), 0) + 1 FROM tickets")?.int).map(Int64.init) ?? 1
+        // OR FAIL, not the default ABORT, for the constraints the upsert does not cover (NOT NULL, the row id):
+        // a multi-row statement that may abort has SQLite copy every page it touches into a statement journal
+        // first, to undo its own earlier rows; a year's load wrote ~1 GB of such copies. A failure here fails
+        // the whole file's transaction anyway, so the statement's earlier rows need no undo of their own.
         insertTickets = MultiRowInsert(
             db, head: """
-                INSERT INTO tickets(id, ticket_id, created_at, day, queue, priority, priority_raw, subject, content_hash,
+                INSERT OR FAIL INTO tickets(id, ticket_id, created_at, day, queue, priority, priority_raw, subject, content_hash,
                                     file_id, line, tags, updated_at, channel, ticket_type)
                 """,
             columnsPerRow: 15, rowsPerStatement: TicketWriter.ticketsPerStatement, tail: "ON CONFLICT(ticket_id) DO NOTHING")
@@ -278,7 +284,7 @@ private final class BatchInserter {
         }
         while try statement.step() {}
         let stored = db.changes
-        statement.reset()
+        statement.resetKeepingBindings()  // every parameter is bound again before the next step
 
         // Fewer rows than the batch had: some ids were stored before. Which rows went in decides the rest.
         var storedRowIDs: Set<Int64>?
