@@ -54,14 +54,17 @@ struct DailyTally {
             vocabulary.queues.string(Int32($0 - 1))
         }
         let tagNames = StoredNames(count: vocabulary.tags.count, first: nil) { vocabulary.tags.string(Int32($0)) }
+        // daily_totals.tickets_high counts the priority named exactly "high" (the notebook's rule).
+        let highPriority = (0..<vocabulary.priorities.count).first { vocabulary.priorities.string(Int32($0)) == "high" }
+            .map { $0 + 1 }
         for entry in days.sorted(by: { $0.day < $1.day }) {
             let day = entry.day.description
             guard !known.contains(day) else {
                 try mark.run([.text(day)])
                 continue
             }
-            let byPriority = Self.named(entry.priorities, first: "") { vocabulary.priorities.string(Int32($0 - 1)) }
-            let total = byPriority.reduce(0) { $0 + $1.n }, high = byPriority.first { $0.key == "high" }?.n ?? 0
+            let total = entry.priorities.reduce(0) { $0 + Int($1) }
+            let high = highPriority.map { $0 < entry.priorities.count ? Int(entry.priorities[$0]) : 0 } ?? 0
             try insertTotal.run([.text(day), SQLValue(total), SQLValue(high), .real(Double(high) / Double(total))])
             try Array(day.utf8).withUnsafeBufferPointer { dayText in
                 for (insert, names, counts) in [(inserts[0], priorityNames, entry.priorities),
@@ -75,21 +78,6 @@ struct DailyTally {
                 }
             }
         }
-    }
-
-    /// Non-zero counts by name: index 0 is named `first` when given, the others by `name`. Ids name distinct
-    /// names, except that a queue named 'Unknown' and "no queue" share one row, which `merge` adds together.
-    private static func named(_ counts: [Int32], first: String?, name: (Int) -> String) -> [(key: String, n: Int)] {
-        var rows: [(key: String, n: Int)] = []
-        for (index, n) in counts.enumerated() where n > 0 {
-            let key = index == 0 && first != nil ? first! : name(index)
-            if index > 0, key == first, let at = rows.firstIndex(where: { $0.key == key }) {
-                rows[at].n += Int(n)
-            } else {
-                rows.append((key, Int(n)))
-            }
-        }
-        return rows
     }
 
     private mutating func slot(for day: CivilDate) -> Int {
@@ -115,11 +103,12 @@ struct DailyTally {
     }
 }
 
-/// One daily table's names for every count index of a load (see `DailyTally.named`), as its rows store them, in
-/// the order of the stored keys. Binding a name as a C string stored its bytes up to any NUL; the rows of a new
-/// day, written in key order, each land after the last one stored, where SQLite appends to the B-tree without a
-/// search from the root. In id order, and bound as Strings, a year's 185,000 tag rows took ~1.7 G instructions
-/// at the end of the load, when nothing else runs.
+/// One daily table's names for every count index of a load, as its rows store them, in the order of the stored
+/// keys: index 0 is named `first` when given, the others by the vocabulary; ids name distinct names, except that
+/// a queue named 'Unknown' and "no queue" share one row. Binding a name as a C string stored its bytes up to any
+/// NUL, so the keys stop there too. The rows of a new day, written in key order, each land after the last one
+/// stored, where SQLite appends to the B-tree without a search from the root. In id order, and bound as Strings,
+/// a year's 185,000 tag rows took ~1.7 G instructions at the end of the load, when nothing else runs.
 private struct StoredNames {
     private let keys = ByteArena(capacity: 4096)
     private var spans: [(offset: Int, count: Int)] = []
@@ -128,7 +117,7 @@ private struct StoredNames {
     /// A name index counted in another index's row: a queue named 'Unknown' in the row of no queue.
     private var shared: (index: Int, row: Int)?
 
-    /// Index 0 is named `first` when given, the others by `name`, as in `DailyTally.named`.
+    /// Index 0 is named `first` when given, the others by `name`.
     init(count: Int, first: String?, name: (Int) -> String) {
         for index in 0..<count {
             var key = index == 0 && first != nil ? first! : name(index)
@@ -150,7 +139,7 @@ private struct StoredNames {
     /// The stored key of an index; valid while this lives.
     func key(_ index: Int) -> UnsafeBufferPointer<UInt8> { keys.span(spans[index].offset, spans[index].count) }
 
-    /// A day's non-zero counts as (name index, count) rows in key order: the rows `DailyTally.named` gives.
+    /// A day's non-zero counts as (name index, count) rows in key order, a shared name's counts added together.
     func rows(_ counts: [Int32]) -> [(index: Int, n: Int)] {
         func count(_ index: Int) -> Int { index < counts.count ? Int(counts[index]) : 0 }
         var rows: [(index: Int, n: Int)] = []
