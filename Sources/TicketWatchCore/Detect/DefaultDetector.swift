@@ -161,7 +161,7 @@ public struct DefaultDetector {
     /// `lastFinding(seriesKey)` is the slot of the series' last finding before `t`, if recent.
     func judge(_ t: Int, data: DailyCounts, baselines: [SeasonalBaseline?], usable: [Bool], windows: RollingSums,
                highSet: [String], lastFinding: (String) -> Int?) -> [Finding] {
-        guard let baseline = baselines.indices.contains(t) ? baselines[t] : nil else { return [] }
+        guard let baseline = baselines[t] else { return [] }
         let n = data.totals[t]
         let shareStart = max(0, t - options.shareWindow), seasonStart = max(0, t - options.seasonWindow)
         let shareRange = shareStart..<t
@@ -182,11 +182,11 @@ public struct DefaultDetector {
             var f = Finding(kind: .total, signal: "tickets_total", level: "global", name: "", value: n,
                             expected: baseline.mean, std: baseline.std, p: span?.combine(day: day, span: spanned?.p) ?? day,
                             weight: 1, excess: n - baseline.mean,
-                            reason: "\(Wording.count(n)) tickets, \(Wording.ratio(n, baseline.mean)) the \(Wording.count(baseline.mean)) expected for a \(weekday)" + (spanned.map { span!.wording($0, day: day) } ?? ""))
+                            reason: "\(Wording.count(n)) tickets, \(Wording.ratio(n, baseline.mean)) the \(Wording.count(baseline.mean)) expected for a \(weekday)" + (spanned?.wording(day: day) ?? ""))
             f.facts = [("baseline_window", JSONObject.quote(seasonText)),
                        ("baseline_days", String(baseline.historyDays)),
                        ("weekday_factor", JSONObject.number(baseline.weekdayFactor)),
-                       ("nb_size", JSONObject.number(baseline.size))] + (spanned.map { span!.facts($0) } ?? [])
+                       ("nb_size", JSONObject.number(baseline.size))] + (spanned?.facts ?? [])
             candidates.append(f)
         }
 
@@ -199,17 +199,16 @@ public struct DefaultDetector {
                                   minCount: 0) {
                 windows.highSum($0)
             }
-            let expected = test?.day.expected ?? n * share
-            let std = test?.day.std ?? (n * share * (1 - share)).squareRoot()
+            let day = test?.day ?? ShareTest.untested(n: n, share: share)
             let set = highSet.joined(separator: " or ")
             var f = Finding(kind: .high, signal: "high_rate", level: "global", name: "", value: n > 0 ? h / n : 0,
-                            expected: share, std: n > 0 ? std / n : 0, p: test?.p ?? 1, weight: 1,
-                            excess: h - expected,
-                            reason: "\(Wording.percent(h / n)) of tickets \(set) (\(Wording.count(h)) of \(Wording.count(n))), expected \(Wording.percent(share))" + (test.flatMap { result in result.span.map { span!.wording($0, day: result.day.p) } } ?? ""))
+                            expected: share, std: n > 0 ? day.std / n : 0, p: test?.p ?? 1, weight: 1,
+                            excess: h - day.expected,
+                            reason: "\(Wording.percent(h / n)) of tickets \(set) (\(Wording.count(h)) of \(Wording.count(n))), expected \(Wording.percent(share))" + (test?.span?.wording(day: day.p) ?? ""))
             f.facts = [("high_set", JSONObject.array(highSet)), ("tickets_high", JSONObject.number(h)),
                        ("tickets_total", JSONObject.number(n)), ("baseline_window", JSONObject.quote(windowText)),
-                       ("overdispersion", JSONObject.number(test?.day.overdispersion ?? 1))]
-                + (test?.span.map { span!.facts($0) } ?? [])
+                       ("overdispersion", JSONObject.number(day.overdispersion))]
+                + (test?.span?.facts ?? [])
             candidates.append(f)
         }
 
@@ -248,11 +247,11 @@ public struct DefaultDetector {
                 var f = Finding(kind: kind, signal: kind == .queue ? "queue_volume" : "tag_volume",
                                 level: prefix + name, name: name, value: c, expected: r.expected, std: r.std,
                                 p: test.p, weight: 1, excess: c - r.expected,
-                                reason: "\(noun) \(name): \(Wording.count(c)) tickets, \(Wording.ratio(c, r.expected)) the \(Wording.count(r.expected)) expected (\(Wording.percent(c / n)) of the day's tickets instead of \(Wording.percent(r.share)))" + (test.span.map { span!.wording($0, day: r.p) } ?? ""))
+                                reason: "\(noun) \(name): \(Wording.count(c)) tickets, \(Wording.ratio(c, r.expected)) the \(Wording.count(r.expected)) expected (\(Wording.percent(c / n)) of the day's tickets instead of \(Wording.percent(r.share)))" + (test.span?.wording(day: r.p) ?? ""))
                 f.facts = [("baseline_window", JSONObject.quote(windowText)),
                            ("share_expected", JSONObject.number(r.share)),
                            ("overdispersion", JSONObject.number(r.overdispersion))]
-                    + (test.span.map { span!.facts($0) } ?? [])
+                    + (test.span?.facts ?? [])
                 candidates.append(f)
             }
         }
@@ -305,13 +304,11 @@ public struct DefaultDetector {
             var cs = 0.0, ns = 0.0
             for s in span.slots { cs += counts[s]; ns += data.totals[s] }
             if let r = test(cs, ns, max(0, span.first - options.shareWindow)..<span.first) {
-                spanned = SpanTest.Outcome(value: cs, expected: r.expected, p: r.p)
+                spanned = span.outcome(value: cs, expected: r.expected, p: r.p)
             }
         }
         guard day != nil || spanned != nil else { return nil }
-        let share = shareBefore(dayRange)
-        let dayResult = day ?? ShareTest.Result(p: 1, expected: n * share, std: (n * share * (1 - share)).squareRoot(),
-                                                share: share, overdispersion: 1)
+        let dayResult = day ?? ShareTest.untested(n: n, share: shareBefore(dayRange))
         return (span?.combine(day: dayResult.p, span: spanned?.p) ?? dayResult.p, dayResult, spanned)
     }
 

@@ -22,6 +22,11 @@ enum ShareTest {
     /// The smoothed baseline share from window sums.
     static func share(count: Double, of total: Double) -> Double { (count + 0.5) / (total + 1) }
 
+    /// The binomial expectation and spread of a count that was not tested, because it cannot be significant.
+    static func untested(n: Double, share p: Double) -> Result {
+        Result(p: 1, expected: n * p, std: (n * p * (1 - p)).squareRoot(), share: p, overdispersion: 1)
+    }
+
     /// p-value with φ = 1 (binomial): a quick screen, since φ ≥ 1 only makes the p-value larger.
     static func binomialP(_ c: Double, n: Double, share p: Double) -> Double {
         CountTests.binomialUpperTail(c, n: n, p: p)

@@ -11,11 +11,26 @@ import Foundation
 /// surge already found must not keep its series significant for days after it ended, which would hold the
 /// incident open and delay its "recovered".
 struct SpanTest {
-    /// What the span's test saw: the summed count, its expectation, and the test's own p-value.
+    /// What the span's test saw: the summed count, its expectation, and the test's own p-value; with the span's
+    /// length and weight, so that it can say itself in an alert.
     struct Outcome {
         var value: Double
         var expected: Double
         var p: Double
+        var days: Int
+        var weight: Double
+
+        /// The span's part of the reason, said only when the span decided the series' p-value (a one-day spike
+        /// reads better without it).
+        func wording(day: Double) -> String {
+            guard p / weight < day / (1 - weight) else { return "" }
+            return "; \(days) days together: \(Wording.count(value)), \(Wording.ratio(value, expected)) the \(Wording.count(expected)) expected"
+        }
+
+        var facts: [(String, String)] {
+            [("span_days", String(days)), ("span_value", JSONObject.number(value)),
+             ("span_expected", JSONObject.number(expected)), ("span_p_value", JSONObject.number(p))]
+        }
     }
 
     let first: Int
@@ -64,19 +79,12 @@ struct SpanTest {
             variance += b.mean + b.mean * b.mean / b.size
         }
         let size = variance > mean ? mean * mean / (variance - mean) : 1e9
-        return Outcome(value: count, expected: mean,
+        return outcome(value: count, expected: mean,
                        p: CountTests.negativeBinomialUpperTail(count, mean: mean, size: size))
     }
 
-    /// The span's part of the reason, said only when the span decided the series' p-value (a one-day spike
-    /// reads better without it).
-    func wording(_ outcome: Outcome, day: Double) -> String {
-        guard outcome.p / weight < day / (1 - weight) else { return "" }
-        return "; \(last - first + 1) days together: \(Wording.count(outcome.value)), \(Wording.ratio(outcome.value, outcome.expected)) the \(Wording.count(outcome.expected)) expected"
-    }
-
-    func facts(_ outcome: Outcome) -> [(String, String)] {
-        [("span_days", String(last - first + 1)), ("span_value", JSONObject.number(outcome.value)),
-         ("span_expected", JSONObject.number(outcome.expected)), ("span_p_value", JSONObject.number(outcome.p))]
+    /// This span's outcome of a test that saw `value` against `expected`, with p-value `p`.
+    func outcome(value: Double, expected: Double, p: Double) -> Outcome {
+        Outcome(value: value, expected: expected, p: p, days: last - first + 1, weight: weight)
     }
 }
