@@ -169,20 +169,23 @@ private func ordinaryDay(_ w: SeriesWarehouse, _ i: Int, noise: inout Noise, lev
         #expect(details.contains("3 days together: 150, 1.4× the 108 expected"), "\(details)")
     }
 
-    @Test func spanTestCombinesByBonferroniAndSumsTheDaysBaselines() throws {
-        let day = SeasonalBaseline(mean: 100, size: 20, weekdayFactor: 1, historyDays: 28, windowStart: 0, windowEnd: 4)
+    @Test func spanTestCombinesBySimesAndSumsTheDaysBaselines() throws {
+        let day = SeasonalBaseline(mean: 100, size: 20, spreadDegrees: .infinity, weekdayFactor: 1, historyDays: 28, windowStart: 0, windowEnd: 4)
         let baselines = [SeasonalBaseline?](repeating: day, count: 6)
         let test = try #require(SpanTest(t: 5, days: 3, weight: 0.25, baselines: baselines,
                                          usable: Array(repeating: true, count: 6)))
         #expect(test.slots == 3...5)
         #expect(abs(test.combine(day: 0.003, span: nil) - 0.004) < 1e-15)
         #expect(abs(test.combine(day: 0.3, span: 0.0005) - 0.002) < 1e-15)
-        #expect(test.combine(day: 0.9, span: 0.9) == 1)
+        #expect(test.combine(day: 0.9, span: 0.9) == 0.9)
+        #expect(test.combine(day: 0.9, span: nil) == 1)
+        // Both small (a surge over all three days): the larger p alone suffices (Simes).
+        #expect(abs(test.combine(day: 0.01, span: 0.012) - 0.012) < 1e-15)
         // Three days of NB(100, size 20): mean 300, variance 3 × (100 + 500) = 1,800, so size 300² / 1,500 = 60.
         let volume = test.volume(totals: [0, 0, 0, 110, 120, 130], baselines: baselines)
         #expect(volume.value == 360)
         #expect(volume.expected == 300)
-        #expect(abs(volume.p - CountTests.negativeBinomialUpperTail(360, mean: 300, size: 60)) < 1e-12)
+        #expect(abs(volume.p - CountTests.negativeBinomialMidP(360, mean: 300, size: 60)) < 1e-12)
         // A series found on day 4 spans only day 5 after it: no span; found on day 3: days 4–5; found long ago: all.
         #expect(test.after(4) == nil)
         #expect(test.after(3)?.slots == 4...5)
@@ -331,6 +334,47 @@ private func ordinaryDay(_ w: SeriesWarehouse, _ i: Int, noise: inout Noise, lev
         #expect(abs(CountTests.normalScore(upperTail: 0.025) - 1.959963984540054) < 1e-9)
         #expect(abs(CountTests.normalScore(upperTail: 1e-10) - 6.361340902404056) < 1e-7)
         #expect(CountTests.normalScore(upperTail: 0) == 37.5)
+    }
+
+    @Test func studentTailsAndMidPValuesMatchKnownValues() {
+        // t with 1 degree is Cauchy: P(T ≥ 1) = ¼; with 2: P(T ≥ t) = ½(1 − t/√(2 + t²)).
+        #expect(abs(CountTests.studentUpperTail(1, degrees: 1) - 0.25) < 1e-12)
+        #expect(abs(CountTests.studentUpperTail(2, degrees: 2) - 0.5 * (1 - 2 / 6.0.squareRoot())) < 1e-12)
+        #expect(abs(CountTests.studentUpperTail(-2, degrees: 2) - 0.5 * (1 + 2 / 6.0.squareRoot())) < 1e-12)
+        // Widening for an estimated scale: none at infinite degrees, more the fewer degrees, vanishing with many.
+        #expect(CountTests.studentised(1e-4, degrees: .infinity) == 1e-4)
+        let few = CountTests.studentised(1e-4, degrees: 6), some = CountTests.studentised(1e-4, degrees: 60)
+        #expect(few > some && some > 1e-4 && few > 1e-3)
+        #expect(abs(CountTests.studentised(1e-4, degrees: 1e5) / 1e-4 - 1) < 0.01)
+        // Mid-p: P(X > c) + ½ P(X = c). Bin(2, ½): P(X ≥ 1) = ¾, P(X ≥ 2) = ¼.
+        #expect(abs(CountTests.binomialMidP(1, n: 2, p: 0.5) - 0.5) < 1e-12)
+        #expect(abs(CountTests.binomialMidP(2, n: 2, p: 0.5) - 0.125) < 1e-12)
+        #expect(abs(CountTests.negativeBinomialMidP(4, mean: 3, size: 1) - (pow(0.75, 4) + pow(0.75, 5)) / 2) < 1e-12)
+    }
+
+    @Test func aVolumeTailIsWidenedByItsEstimatedPartOnly() {
+        func baseline(mean: Double, size: Double, degrees: Double) -> SeasonalBaseline {
+            SeasonalBaseline(mean: mean, size: size, spreadDegrees: degrees, weekdayFactor: 1, historyDays: 21,
+                             windowStart: 0, windowEnd: 20)
+        }
+        // 1,500 a day, spread from three weeks (12 degrees): a count of 3,000 is far less surprising than with
+        // the spread known.
+        let known = baseline(mean: 1500, size: 20, degrees: .infinity).upperTail(3000)
+        let threeWeeks = baseline(mean: 1500, size: 20, degrees: 12).upperTail(3000)
+        #expect(known < 1e-3 && threeWeeks > 3 * known)
+        // 3 a day: the variance is almost all Poisson, which is known, so the tail barely moves.
+        let small = baseline(mean: 3, size: 20, degrees: 12).upperTail(10)
+        let exact = CountTests.negativeBinomialMidP(10, mean: 3, size: 20)
+        #expect(small > exact && small < 1.05 * exact)
+    }
+
+    @Test func outlyingDaysAreLeftOutOfLevelAndSpread() {
+        let days = (0..<27).map { 100 + Double($0 % 5) * 5 } + [400]
+        #expect(abs(rejectingMean(days) - 109.6) < 0.5)
+        #expect(rejectingVariance(days) < 60)
+        // Without the rejection the one surge day would lift the level by a tenth and the spread fiftyfold.
+        let plain = days.reduce(0, +) / Double(days.count)
+        #expect(plain > 119)
     }
 
     @Test func benjaminiHochbergStepsUp() {

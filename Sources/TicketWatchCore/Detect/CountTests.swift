@@ -15,6 +15,11 @@ public enum CountTests {
         return regularizedIncompleteBeta(mean / (k + mean), x, k)
     }
 
+    /// The mid-p of a negative-binomial count: P(X > x) + ½ P(X = x).
+    public static func negativeBinomialMidP(_ x: Double, mean: Double, size: Double) -> Double {
+        (negativeBinomialUpperTail(x, mean: mean, size: size) + negativeBinomialUpperTail(x + 1, mean: mean, size: size)) / 2
+    }
+
     /// P(X ≥ c) for X ~ Binomial(n, p), through P(X ≥ c) = I_p(c, n − c + 1). Non-integer c and n are allowed:
     /// dividing both by an overdispersion factor φ gives the quasi-binomial tail with variance φ·n·p·(1 − p).
     public static func binomialUpperTail(_ c: Double, n: Double, p: Double) -> Double {
@@ -23,6 +28,13 @@ public enum CountTests {
         guard p < 1 else { return 1 }
         let count = min(c, n)
         return regularizedIncompleteBeta(p, count, n - count + 1)
+    }
+
+    /// The mid-p of a binomial count: P(X > c) + ½ P(X = c), the average of the tails at c and c + `step` (the
+    /// step is 1/φ on the quasi-binomial's scaled counts).
+    public static func binomialMidP(_ c: Double, n: Double, p: Double, step: Double = 1) -> Double {
+        let next = c + step > n ? 0 : binomialUpperTail(c + step, n: n, p: p)
+        return (binomialUpperTail(c, n: n, p: p) + next) / 2
     }
 
     /// The standard-normal quantile of the upper tail: z with P(Z ≥ z) = p (the score stored in `z`).
@@ -53,6 +65,19 @@ public enum CountTests {
         let u = e * (2 * Double.pi).squareRoot() * exp(x * x / 2)
         x -= u / (1 + x * u / 2)
         return -x
+    }
+
+    /// P(T ≥ t) for a Student t with ν degrees of freedom (ν need not be whole): ½ I_{ν/(ν+t²)}(ν/2, ½).
+    public static func studentUpperTail(_ t: Double, degrees ν: Double) -> Double {
+        let half = 0.5 * regularizedIncompleteBeta(ν / (ν + t * t), ν / 2, 0.5)
+        return t >= 0 ? half : 1 - half
+    }
+
+    /// The tail p of a test whose scale was estimated with ν degrees of freedom: the normal score of p read on a
+    /// Student t (p itself as ν → ∞).
+    public static func studentised(_ p: Double, degrees ν: Double) -> Double {
+        guard ν.isFinite, ν < 1e6 else { return p }
+        return studentUpperTail(normalScore(upperTail: p), degrees: max(ν, 1))
     }
 
     /// P(Z ≥ z) for a standard normal Z.

@@ -3,7 +3,7 @@
 public struct DefaultDetectorOptions: Sendable, Equatable {
     /// False-discovery rate of each day's tests (Benjamini–Hochberg, the rate split between total volume,
     /// high-priority share, queues and tags by the family weights): on a day where nothing happened, the chance of
-    /// any alert is about this much, so 0.005 means about one false alert in 200 quiet days.
+    /// any alert is about this much, so 0.006 means about one false alert in 170 quiet days.
     public var falseDiscoveryRate: Double
     /// How the rate is split between the four families of tests: each family gets its weight over the sum of the
     /// weights present that day, then shares it evenly among its series. One total-volume test a day can carry
@@ -11,7 +11,7 @@ public struct DefaultDetectorOptions: Sendable, Equatable {
     public var weights: FamilyWeights
     /// Days of history for the weekday profile, the volume spread and the new-term memory.
     public var seasonWindow: Int
-    /// Days over which the recent level of the total volume is taken (median).
+    /// Days over which the recent level of the total volume is taken (a mean, outlying days left out).
     public var levelWindow: Int
     /// Days over which a queue's, tag's or the high-priority share is taken.
     public var shareWindow: Int
@@ -44,8 +44,8 @@ public struct DefaultDetectorOptions: Sendable, Equatable {
     public var lateDays = 3
 
     public init(
-        falseDiscoveryRate: Double = 0.005, weights: FamilyWeights = FamilyWeights(total: 2), seasonWindow: Int = 112,
-        levelWindow: Int = 28, shareWindow: Int = 112, spanDays: Int = 3, spanWeight: Double = 0.5, minHistory: Int = 14, minSupport: Int = 3,
+        falseDiscoveryRate: Double = 0.006, weights: FamilyWeights = FamilyWeights(total: 2), seasonWindow: Int = 364,
+        levelWindow: Int = 28, shareWindow: Int = 112, spanDays: Int = 3, spanWeight: Double = 0.35, minHistory: Int = 14, minSupport: Int = 3,
         minCount: Int = 5, newTermMaxHistory: Int = 2, newTermMinCount: Int = 5,
         highPriorities: [String] = ["high", "urgent"], gapProbability: Double = 0.001, growth: Double = 0.25,
         incidentGapDays: Int = 1

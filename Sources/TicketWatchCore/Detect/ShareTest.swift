@@ -29,7 +29,7 @@ enum ShareTest {
 
     /// p-value with φ = 1 (binomial): a quick screen, since φ ≥ 1 only makes the p-value larger.
     static func binomialP(_ c: Double, n: Double, share p: Double) -> Double {
-        CountTests.binomialUpperTail(c, n: n, p: p)
+        CountTests.binomialMidP(c, n: n, p: p)
     }
 
     /// The full test: estimates φ from the window (slots `window` where `usable`), then the quasi-binomial tail.
@@ -50,7 +50,7 @@ enum ShareTest {
             let estimate = sum / Double(days) / 0.995
             phi = max(1, estimate - 2 * (2 / Double(days)).squareRoot())
         }
-        let pValue = CountTests.binomialUpperTail(c / phi, n: n / phi, p: p)
+        let pValue = CountTests.binomialMidP(c / phi, n: n / phi, p: p, step: 1 / phi)
         let expected = n * p
         return Result(p: pValue, expected: expected, std: (phi * expected * (1 - p)).squareRoot(), share: p,
                       overdispersion: phi)

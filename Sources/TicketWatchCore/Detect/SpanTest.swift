@@ -2,9 +2,11 @@ import Foundation
 
 /// The span test: a surge that lasts a few days may be too small on any one day to pass, yet clear over the days
 /// together. Each series is therefore tested twice on a judged day — on the day alone and on its counts summed
-/// over the last `days` days (the day and the days before it) — and its one p-value is the smaller of the two,
-/// each divided by its share of the test (Bonferroni: `weight` for the span, 1 − `weight` for the day), so the
-/// series still counts once in the day's false-discovery cut.
+/// over the last `days` days (the day and the days before it) — and its one p-value is the weighted Simes
+/// combination of the two: the smaller divided by its share of the test (`weight` for the span, 1 − `weight` for
+/// the day), or the larger undivided when both are small, so the series still counts once in the day's
+/// false-discovery cut. Simes is valid here because the two tests are positively dependent (the span contains
+/// the day); it gains over Bonferroni on surges that show on every day of the span.
 ///
 /// The span exists only when every day in it is usable and had a volume baseline; otherwise the day's test
 /// stands alone, undivided. A series' span never reaches back to or before its own last finding (`after`): a
@@ -63,13 +65,14 @@ struct SpanTest {
         return SpanTest(first: slot + 1, last: last, weight: weight)
     }
 
-    /// The series' p-value from the day's and the span's (nil: not significant, counted as 1).
+    /// The series' p-value from the day's and the span's (nil: not significant, counted as 1): weighted Simes.
     func combine(day: Double, span: Double?) -> Double {
-        min(1, min(day / (1 - weight), (span ?? 1) / weight))
+        guard let span else { return min(1, day / (1 - weight)) }
+        return min(1, day / (1 - weight), span / weight, max(day, span))
     }
 
     /// The total volume over the span against the sum of the days' baselines: a negative binomial matched to the
-    /// sum's mean and variance (the days' gamma parts are independent).
+    /// sum's mean and variance (the days' gamma parts are independent), widened like a day's tail.
     func volume(totals: [Double], baselines: [SeasonalBaseline?]) -> Outcome {
         var count = 0.0, mean = 0.0, variance = 0.0
         for s in slots {
@@ -79,8 +82,10 @@ struct SpanTest {
             variance += b.mean + b.mean * b.mean / b.size
         }
         let size = variance > mean ? mean * mean / (variance - mean) : 1e9
+        let p = CountTests.negativeBinomialMidP(count, mean: mean, size: size)
+        // The days' spreads come from nearly the same history: the judged day's degrees stand for all.
         return outcome(value: count, expected: mean,
-                       p: CountTests.negativeBinomialUpperTail(count, mean: mean, size: size))
+                       p: baselines[last].map { $0.widened(p, mean: mean, variance: variance) } ?? p)
     }
 
     /// This span's outcome of a test that saw `value` against `expected`, with p-value `p`.
