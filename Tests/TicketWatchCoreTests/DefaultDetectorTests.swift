@@ -286,6 +286,35 @@ private func ordinaryDay(_ w: SeriesWarehouse, _ i: Int, noise: inout Noise, lev
         #expect(try loose.detect(options).alerts.count > 20)
     }
 
+    @Test func theRateFollowsTheTicketsSoABusyTagsModestSurgeIsFoundAmongHundredsOfRareTags() throws {
+        // A tag on a fifth of about 500 tickets a day among 300 tags seen about once in five days. On day 90 the
+        // busy tag has 45 more tickets: z ≈ 3.9 (p ≈ 5e-5). Shared evenly, its cut is the tag family's rate over
+        // 301 (a day's p ≤ 3e-6); shared by support it carries most of the family's rate (p ≤ 5e-4), as its
+        // tickets do, and the rare tags stay quiet.
+        func warehouse() throws -> SeriesWarehouse {
+            let w = try SeriesWarehouse()
+            var noise = Noise(state: 5)
+            try w.db.writeTransaction {
+                for i in 0...100 {
+                    let extra = i == 90 ? 45 : 0
+                    let total = noise.poisson(500) + extra
+                    var tags = ["busy": (total - extra) / 5 + extra]
+                    for t in 0..<300 { tags["r\(t)"] = noise.poisson(0.2) }
+                    try w.day(date(i), total: total, high: noise.poisson(Double(total) * 0.3), queues: ["A": total],
+                              tags: tags)
+                }
+            }
+            return w
+        }
+        let found = try warehouse().detect().alerts.filter { $0.level == "tag:busy" }
+        #expect(found.map(\.date) == [date(90)])
+        var options = DefaultDetectorOptions()
+        options.supportExponent = 0
+        let even = try warehouse()
+        #expect(try even.detect(options).alerts.filter { $0.level == "tag:busy" }.isEmpty)
+        #expect(try warehouse().detect().alerts.allSatisfy { !$0.level.hasPrefix("tag:r") })
+    }
+
     @Test func emptyFeedDaysAreAGapNotADrop() throws {
         let w = try SeriesWarehouse()
         var noise = Noise(state: 3)

@@ -26,6 +26,7 @@ public enum DetectorParameters {
             case "high_rate_weight": options.weights.highRate = value
             case "queue_weight": options.weights.queues = value
             case "tag_weight": options.weights.tags = value
+            case "support_exponent": options.supportExponent = value
             case "season_window": options.seasonWindow = try whole(value, key, file, section: "default", atLeast: 7)
             case "level_window": options.levelWindow = try whole(value, key, file, section: "default", atLeast: 1)
             case "share_window": options.shareWindow = try whole(value, key, file, section: "default", atLeast: 1)

@@ -172,6 +172,8 @@ public struct DefaultDetector {
                                usable: usable)
         var candidates: [Finding] = []
         var untested: [Finding.Kind: Int] = [:]
+        var untestedMass: [Finding.Kind: Double] = [:]
+        let mass = { (support: Double) in pow(max(support, 1), options.supportExponent) }
 
         // tickets_total
         do {
@@ -231,6 +233,7 @@ public struct DefaultDetector {
                                     reason: "new \(noun) \(name): \(Wording.count(c)) tickets; seen \(Wording.count(history)) times in the \(t - seasonStart) days before")
                     f.facts = [("baseline_window", JSONObject.quote(seasonText)),
                                ("seen_before", JSONObject.number(history))]
+                    f.mass = mass(history)
                     candidates.append(f)
                     continue
                 }
@@ -241,6 +244,7 @@ public struct DefaultDetector {
                                                 windows.seriesSum(kind, series, $0)
                                             }) else {
                     untested[kind, default: 0] += 1
+                    untestedMass[kind, default: 0] += mass(history)
                     continue
                 }
                 let r = test.day
@@ -252,20 +256,22 @@ public struct DefaultDetector {
                            ("share_expected", JSONObject.number(r.share)),
                            ("overdispersion", JSONObject.number(r.overdispersion))]
                     + (test.span?.facts ?? [])
+                f.mass = mass(history)
                 candidates.append(f)
             }
         }
 
-        // The rate is split between the four families by their weights, then evenly within a family:
-        // weight m × share / family size, so all m weights sum to m.
+        // The rate is split between the four families by their weights, then within a family by each series'
+        // mass (its support to the support exponent; evenly at exponent 0): weight m × share × mass / family
+        // mass, so all m weights sum to m.
         let m = candidates.count + untested.values.reduce(0, +)
-        var familySize: [Finding.Kind: Int] = untested
-        for f in candidates { familySize[f.kind, default: 0] += 1 }
+        var familyMass = untestedMass
+        for f in candidates { familyMass[f.kind, default: 0] += f.mass }
         let share = { (kind: Finding.Kind) -> Double in options.weights.weight(of: kind) }
-        let shares = familySize.filter { $0.value > 0 }.keys.reduce(0.0) { $0 + share($1) }
+        let shares = familyMass.filter { $0.value > 0 }.keys.reduce(0.0) { $0 + share($1) }
         for i in candidates.indices {
             let kind = candidates[i].kind
-            candidates[i].weight = Double(m) * share(kind) / (shares * Double(familySize[kind] ?? 1))
+            candidates[i].weight = Double(m) * share(kind) * candidates[i].mass / (shares * (familyMass[kind] ?? 1))
         }
         let decision = FalseDiscovery.benjaminiHochberg(
             candidates.map { FalseDiscovery.Test(p: $0.p, weight: $0.weight) },

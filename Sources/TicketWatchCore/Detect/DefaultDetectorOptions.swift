@@ -6,9 +6,14 @@ public struct DefaultDetectorOptions: Sendable, Equatable {
     /// any alert is about this much, so 0.006 means about one false alert in 170 quiet days.
     public var falseDiscoveryRate: Double
     /// How the rate is split between the four families of tests: each family gets its weight over the sum of the
-    /// weights present that day, then shares it evenly among its series. One total-volume test a day can carry
+    /// weights present that day, then shares it among its series (`supportExponent`). One total-volume test a day can carry
     /// a large part of the rate cheaply, while a family of hundreds of tags needs a small p per tag anyway.
     public var weights: FamilyWeights
+    /// Within the queue and tag families, each series' share of the rate is proportional to its support (its
+    /// occurrences in the season window, before the day judged) to this power; 0 shares evenly. At 1 the rate
+    /// follows the tickets: a busy queue or tag, whose surges are modest against its size, gets most of it; a
+    /// rare one, whose surges are many times its usual count, clears a far smaller cut anyway.
+    public var supportExponent: Double = 1
     /// Days of history for the weekday profile, the volume spread and the new-term memory.
     public var seasonWindow: Int
     /// Days over which the recent level of the total volume is taken (a mean, outlying days left out).
@@ -73,6 +78,7 @@ public struct DefaultDetectorOptions: Sendable, Equatable {
         if lateDays < 0 { return "late days cannot be negative" }
         if !(falseDiscoveryRate > 0 && falseDiscoveryRate < 1) { return "the false-discovery rate must be between 0 and 1" }
         if let problem = weights.problem { return problem }
+        if !(supportExponent >= 0 && supportExponent <= 1) { return "the support exponent must be between 0 and 1" }
         if levelWindow < 7 || shareWindow < 7 || seasonWindow < 14 { return "windows must be at least 7 days (season: 14)" }
         if shareWindow > seasonWindow || levelWindow > seasonWindow { return "the share and level windows cannot exceed the season window" }
         if spanDays < 1 || spanDays > 14 { return "span days must be between 1 and 14" }

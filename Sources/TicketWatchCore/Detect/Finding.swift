@@ -15,6 +15,9 @@ struct Finding {
     var std: Double
     var p: Double
     var weight: Double
+    /// The series' share of its family's rate before normalising: its support (occurrences in the season window)
+    /// raised to the options' support exponent; 1 for the global signals.
+    var mass: Double = 1
     /// Tickets above the expected number (for high_rate: high-priority tickets above the expected share).
     var excess: Double
     var reason: String

@@ -94,6 +94,8 @@ struct DefaultDetectorArguments: ParsableArguments {
     var queueWeight = defaults.weights.queues
     @Option(help: "Weight of all tag tests together in the split of the rate.")
     var tagWeight = defaults.weights.tags
+    @Option(help: "Within the queue and tag families, each series' share of the rate grows with its support (occurrences in the season window) to this power (0: even shares).")
+    var supportExponent = defaults.supportExponent
     @Option(help: "Days of history for the weekday profile, the volume spread and new-term memory.")
     var seasonWindow = defaults.seasonWindow
     @Option(help: "Days over which the recent level of the total volume is taken.")
@@ -140,6 +142,7 @@ struct DefaultDetectorArguments: ParsableArguments {
             highPriorities: HighPriorities.parse(highPriorities),
             gapProbability: gapProbability, growth: growth)
         options.lateDays = lateDays
+        options.supportExponent = supportExponent
         return options
     }
 }
