@@ -17,7 +17,8 @@ public enum CountTests {
 
     /// The mid-p of a negative-binomial count: P(X > x) + ½ P(X = x).
     public static func negativeBinomialMidP(_ x: Double, mean: Double, size: Double) -> Double {
-        (negativeBinomialUpperTail(x, mean: mean, size: size) + negativeBinomialUpperTail(x + 1, mean: mean, size: size)) / 2
+        let atOrAbove = negativeBinomialUpperTail(x, mean: mean, size: size)
+        return (atOrAbove + negativeBinomialUpperTail(x + 1, mean: mean, size: size)) / 2
     }
 
     /// P(X ≥ c) for X ~ Binomial(n, p), through P(X ≥ c) = I_p(c, n − c + 1). Non-integer c and n are allowed:

@@ -6,8 +6,8 @@ public struct DefaultDetectorOptions: Sendable, Equatable {
     /// any alert is about this much, so 0.006 means about one false alert in 170 quiet days.
     public var falseDiscoveryRate: Double
     /// How the rate is split between the four families of tests: each family gets its weight over the sum of the
-    /// weights present that day, then shares it among its series (`supportExponent`). One total-volume test a day can carry
-    /// a large part of the rate cheaply, while a family of hundreds of tags needs a small p per tag anyway.
+    /// weights present that day, then shares it among its series (`supportExponent`). One total-volume test a day
+    /// can carry a large part of the rate cheaply, while a family of hundreds of tags needs a small p per tag anyway.
     public var weights: FamilyWeights
     /// Within the queue and tag families, each series' share of the rate is proportional to its support (its
     /// occurrences in the season window, before the day judged) to this power; 0 shares evenly. At 1 the rate
