@@ -4,18 +4,14 @@ import Testing
 
 /// `ticketwatch run`, the daily job, run as the systemd timer runs it: the real binary on a real inbox.
 @Suite struct DailyJobTests {
-    /// A generated stream (gen_tickets.py), split into one CSV per day: what a helpdesk export drops each morning.
+    /// A generated stream (scripts/generate-tickets.py), split into one CSV per day: what a helpdesk export drops each morning.
     private func dailyFiles(seed: Int, days: Int, perDay: Int) throws -> (all: String, byDay: [(day: String, text: String)]) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tw-stream-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let csv = dir.appendingPathComponent("stream.csv").path
-        let result = try Binary.run(executable: "/usr/bin/env", [
-            "python3", TestPaths.shared("tools/gen_tickets.py").path, TestPaths.shared("data/ticket_pool_en.csv").path,
-            csv, dir.appendingPathComponent("labels.json").path, "--seed", "\(seed)", "--days", "\(days)",
-            "--per-day", "\(perDay)", "--no-text", "--strength", "2",
+        try Generator.write(csv, truth: dir.appendingPathComponent("truth.json").path, [
+            "--seed", "\(seed)", "--days", "\(days)", "--per-day", "\(perDay)", "--no-text", "--strength", "2",
         ])
-        #expect(result.status == 0, "\(result.stderr)")
-        // Python's csv module ends lines with CRLF, which Swift reads as one Character: split on any newline.
         let lines = try String(contentsOfFile: csv, encoding: .utf8).split(whereSeparator: \.isNewline)
         let header = String(lines[0])
         var byDay: [(String, String)] = []
@@ -72,10 +68,10 @@ import Testing
 
     @Test func aSecondRunWithNothingNewChangesNothing() throws {
         let db = TestPaths.temporaryWarehousePath(), inbox = try newInbox()
-        try FileManager.default.copyItem(atPath: TestPaths.shared("fixtures/seed-parity/tickets.csv").path, toPath: inbox + "/t.csv")
+        try FileManager.default.copyItem(atPath: TestPaths.fixture("seed-parity/tickets.csv").path, toPath: inbox + "/t.csv")
         let first = try Binary.run(["run", "--db", db, "--inbox", inbox, "--settle-seconds", "0", "--today", "2025-06-01"])
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("23134 loaded"))
+        #expect(first.stdout.contains("23958 loaded"))
         let before = try makeWarehouse(path: db).dump().replacingOccurrences(of: #"job_runs:[\s\S]*?(?=\n[a-z_]+:\n|$)"#, with: "", options: .regularExpression)
         let second = try Binary.run(["run", "--db", db, "--inbox", inbox, "--settle-seconds", "0", "--today", "2025-06-01"])
         #expect(second.status == 0)
@@ -168,7 +164,7 @@ import Testing
         let server = try TestHTTPServer.standard(hanging: hanging)
         defer { server.stop() }
         let db = TestPaths.temporaryWarehousePath(), inbox = try newInbox()
-        try FileManager.default.copyItem(atPath: TestPaths.shared("fixtures/seed-parity/tickets.csv").path, toPath: inbox + "/t.csv")
+        try FileManager.default.copyItem(atPath: TestPaths.fixture("seed-parity/tickets.csv").path, toPath: inbox + "/t.csv")
         let urls = try writeTemporaryFile("hooks", "ops=\(server.url("/hang/ops"))\n")
         let arguments = ["run", "--db", db, "--inbox", inbox, "--settle-seconds", "0", "--today", "2025-06-01",
                          "--detector", "seed", "--webhook-file", urls, "--backfill", "all", "--timeout", "30"]
@@ -182,15 +178,15 @@ import Testing
         do {
             let warehouse = try makeWarehouse(path: db)
             #expect(try warehouse.db.scalar("PRAGMA integrity_check")?.string == "ok")
-            #expect(try warehouse.count("deliveries", where: "status = 'pending'") == 19)
+            #expect(try warehouse.count("deliveries", where: "status = 'pending'") == 17)
         }
         // The next run finds the outbox as it was and delivers every alert once.
         hanging.isOn = false
         let next = try Binary.run(arguments)
         #expect(next.status == 0, "\(next.stderr)")
-        #expect(next.stdout.contains("webhook ops: 19 delivered, 0 pending, 0 refused"))
+        #expect(next.stdout.contains("webhook ops: 17 delivered, 0 pending, 0 refused"))
         let warehouse = try makeWarehouse(path: db)
-        #expect(try warehouse.count("deliveries", where: "status = 'delivered'") == 19)
+        #expect(try warehouse.count("deliveries", where: "status = 'delivered'") == 17)
         #expect(try warehouse.db.query("SELECT outcome FROM job_runs ORDER BY id").map { $0[0].string! } == ["interrupted", "ok"])
         let third = try Binary.run(arguments)
         #expect(third.stdout.contains("webhook ops: 0 delivered"))
