@@ -35,12 +35,13 @@ import Testing
         let server: TestHTTPServer
         let db = TestPaths.temporaryWarehousePath()
         let inbox: String
-        let hooks: String
+        let hooks: String, slack: String
 
         init() throws {
             server = try TestHTTPServer.standard()
             inbox = try LateTicketsTests.newInbox()
             hooks = try writeTemporaryFile("hooks", "ops=\(server.url("/ok/ops"))\n")
+            slack = try writeTemporaryFile("slack", "chat=\(server.url("/ok/T/B/S"))\n")
         }
 
         func put(_ name: String, _ csv: String) throws {
@@ -50,7 +51,8 @@ import Testing
         @discardableResult
         func run() throws -> Binary.Result {
             let result = try Binary.run(["run", "--db", db, "--inbox", inbox, "--settle-seconds", "0",
-                                         "--today", "2025-03-02", "--webhook-file", hooks, "--backfill", "all"])
+                                         "--today", "2025-03-02", "--webhook-file", hooks, "--slack-file", slack,
+                                         "--backfill", "all"])
             #expect(result.status == 0, "\(result.stderr)")
             return result
         }
@@ -116,7 +118,7 @@ import Testing
         #expect(kept.values.allSatisfy { !$0.withdrawn && !$0.late && $0.incident == incidents.first })
         #expect(try desk.query("""
             SELECT count(*) FROM deliveries d JOIN alerts a ON a.id = d.alert_id
-            WHERE a.date = ? AND d.status = 'delivered'
+            WHERE a.date = ? AND d.status = 'delivered' AND d.destination = 'ops'
             """, [.text(Self.yesterday)]).first?[0].int == first.count)
 
         // What the receiver saw: each alert once, the late ones marked late under their incident, no correction.
@@ -128,6 +130,15 @@ import Testing
         let lateBodies = bodies.filter { $0["date"] as? String == Self.lateDay }
         #expect(lateBodies.count == late.count)
         #expect(lateBodies.allSatisfy { $0["late"] as? Bool == true && $0["incident"] as? String == incidents.first })
+        // The late day's item names the alerts already sent that are now of its incident: the receiver had them
+        // under yesterday's incident id, and can tell the two days are one incident.
+        let items = desk.server.requests(to: "/ok/ops").compactMap { $0.json?["items"] as? [[String: Any]] }.joined()
+        let lateItem = items.first { $0["date"] as? String == Self.lateDay }
+        #expect(Set(lateItem?["same_incident_as"] as? [String] ?? []) == Set(first.keys))
+        #expect(!items.contains { $0["date"] as? String == Self.yesterday && $0["same_incident_as"] != nil })
+        let slack = desk.server.requests(to: "/ok/T/B/S").map(\.bodyText)
+        #expect(slack.count == 2, "the surge, then the late alerts; nothing for the kept ones")
+        #expect(slack.last?.contains("same incident as the \(first.count) alerts of \(Self.yesterday) sent before") == true)
         #expect(CorrectionTests.notices(desk.server, "/ok/ops").isEmpty)
         #expect(try desk.query("SELECT count(*) FROM notices").first?[0].int == 0)
 
