@@ -24,7 +24,9 @@ import Testing
         #expect(text.contains("`ticketwatch alerts list --help`"))
         #expect(text.contains("--withdrawn to include the alerts a later detection withdrew"))
         // Every option of `list` that is its own (not shared with `mark`: the warehouse's, help) is named.
-        let options = { (help: Binary.Result) in Set(help.stdout.matches(of: /--[a-z][a-z-]+/).map { String($0.output) }) }
+        let options = { (help: Binary.Result) in
+            Set(help.stdout.matches(of: /--[a-z][a-z-]+/).map { String($0.output) })
+        }
         let listing = options(list).subtracting(options(mark))
         #expect(listing.contains("--since") && listing.contains("--withdrawn"), "\(listing.sorted())")
         for option in listing.sorted() {

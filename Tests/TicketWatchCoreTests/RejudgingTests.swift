@@ -18,11 +18,16 @@ import Testing
             let jitter = [0, 2, -1, 1, -2, 3, -3][day % 7]
             let time = { (hour: Int, i: Int) in "\(date)T\(hour):\(String(format: "%02d", i % 60)):00Z" }
             for i in 0..<(billing[day] ?? 20 + jitter) {
-                csv += "\(prefix)B\(day)-\(i),\(time(10, i)),Billing,low,\(tags[i % 7]) | \(tags[(i + 3) % 7]),Invoice \(i)\n"
+                let pair = "\(tags[i % 7]) | \(tags[(i + 3) % 7])"
+                csv += "\(prefix)B\(day)-\(i),\(time(10, i)),Billing,low,\(pair),Invoice \(i)\n"
             }
             guard !onlyBilling else { continue }
-            for i in 0..<(40 - jitter) { csv += "\(prefix)T\(day)-\(i),\(time(11, i)),Technical,low,login | bug,Login \(i)\n" }
-            for i in 0..<(40 + jitter) { csv += "\(prefix)S\(day)-\(i),\(time(12, i)),Sales,low,pricing | demo,Pricing \(i)\n" }
+            for i in 0..<(40 - jitter) {
+                csv += "\(prefix)T\(day)-\(i),\(time(11, i)),Technical,low,login | bug,Login \(i)\n"
+            }
+            for i in 0..<(40 + jitter) {
+                csv += "\(prefix)S\(day)-\(i),\(time(12, i)),Sales,low,pricing | demo,Pricing \(i)\n"
+            }
         }
         return csv
     }
@@ -138,7 +143,8 @@ import Testing
         #expect(!items.contains { $0["date"] as? String == Self.yesterday && $0["same_incident_as"] != nil })
         let slack = desk.server.requests(to: "/ok/T/B/S").map(\.bodyText)
         #expect(slack.count == 2, "the surge, then the late alerts; nothing for the kept ones")
-        #expect(slack.last?.contains("same incident as the \(first.count) alerts of \(Self.yesterday) sent before") == true)
+        let said = "same incident as the \(first.count) alerts of \(Self.yesterday) sent before"
+        #expect(slack.last?.contains(said) == true, "\(slack.last ?? "")")
         #expect(CorrectionTests.notices(desk.server, "/ok/ops").isEmpty)
         #expect(try desk.query("SELECT count(*) FROM notices").first?[0].int == 0)
 
@@ -151,7 +157,9 @@ import Testing
         let batch = try Binary.run(["run", "--db", batchDB, "--inbox", batchInbox, "--settle-seconds", "0",
                                     "--today", "2025-03-02"])
         #expect(batch.status == 0, "\(batch.stderr)")
-        let findings = "SELECT day, signal, level, incident, alerted, p FROM detector_findings ORDER BY day, signal, level"
+        let findings = """
+            SELECT day, signal, level, incident, alerted, p FROM detector_findings ORDER BY day, signal, level
+            """
         #expect(try makeWarehouse(path: batchDB).db.query(findings).map(\.values) == desk.query(findings))
         let batchAlerts = try AlertStore(db: makeWarehouse(path: batchDB).db).list(detector: "default")
         let dailyAlerts = try AlertStore(db: makeWarehouse(path: desk.db).db).list(detector: "default")
@@ -166,12 +174,14 @@ import Testing
         defer { desk.server.stop() }
         try desk.put("export-1.csv", Self.tickets(days: 1...60, billing: [60: 55]))
         try desk.run()
-        let billing = Alert.id(detector: "default", date: Self.yesterday, signal: "queue_volume", level: "queue:Billing")
+        let billing = Alert.id(detector: "default", date: Self.yesterday, signal: "queue_volume",
+                               level: "queue:Billing")
         let total = Alert.id(detector: "default", date: Self.yesterday, signal: "tickets_total", level: "global")
         try #require(Set(try desk.alerts(on: Self.yesterday).keys) == [billing, total])
         #expect(Set(desk.posted) == [billing, total])
 
-        try desk.put("late.csv", Self.tickets(days: 58...59, billing: [58: 400, 59: 400], onlyBilling: true, prefix: "L"))
+        try desk.put("late.csv", Self.tickets(days: 58...59, billing: [58: 400, 59: 400], onlyBilling: true,
+                                              prefix: "L"))
         let second = try desk.run()
         #expect(second.stdout.contains("again: "), "\(second.stdout)")
         #expect(second.stdout.contains(" late alerts, 1 withdrawn"), "\(second.stdout)")

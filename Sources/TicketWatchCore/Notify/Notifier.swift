@@ -224,8 +224,8 @@ public struct Notifier {
         let late = try AlertStore(db: warehouse.db).lateIDs(among: ids)
         let outbox = DeliveryOutbox(db: warehouse.db)
         let reconfirmed = try outbox.reconfirmed(destination: name)
-        let sentBefore = try outbox.delivered(incidents: Set(alerts.filter { late.contains($0.id) }.compactMap(\.incident)),
-                                              destination: name, excluding: Set(ids))
+        let lateIncidents = Set(alerts.filter { late.contains($0.id) }.compactMap(\.incident))
+        let sentBefore = try outbox.delivered(incidents: lateIncidents, destination: name, excluding: Set(ids))
         switch kind {
         case .slack:
             return SlackMessage.message(for: alerts, destination: name, evidence: evidence, late: late,

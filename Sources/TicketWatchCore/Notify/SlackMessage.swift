@@ -107,12 +107,12 @@ public enum SlackMessage {
     }
 
     /// One item: a single alert in two lines, or an incident with one line per alert (cut to the section limit).
-    static func sectionText(_ item: NotificationItem, evidence: Evidence? = nil, late: Bool = false, again: Bool = false,
-                            sentBefore: [(id: String, date: String)] = []) -> String {
+    static func sectionText(_ item: NotificationItem, evidence: Evidence? = nil, late: Bool = false,
+                            again: Bool = false, sentBefore: [(id: String, date: String)] = []) -> String {
         let days = Set(sentBefore.map(\.date)).sorted().map(escape).joined(separator: ", ")
+        let sent = "\(sentBefore.count) alert\(sentBefore.count == 1 ? "" : "s") of \(days)"
         let lateMark = (late ? " · _late: found after tickets for this day came in late_" : "")
-            + (late && !sentBefore.isEmpty
-               ? " · _same incident as the \(sentBefore.count) alert\(sentBefore.count == 1 ? "" : "s") of \(days) sent before_" : "")
+            + (late && !sentBefore.isEmpty ? " · _same incident as the \(sent) sent before_" : "")
             + (again ? " · _found again: holds after all, despite the earlier correction_" : "")
         let evidenceText = evidence.map { "\n" + evidenceLine($0) } ?? ""
         if item.alerts.count == 1 {
