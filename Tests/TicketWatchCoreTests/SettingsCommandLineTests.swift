@@ -156,5 +156,9 @@ import Testing
         #expect(line("ingest.groups")?.contains("{ \"1\" = \"One\", \"2\" = \"Two\", \"3\" = \"Three\" }") == true)
         #expect(lines.contains { $0.hasPrefix("destinations[1] = slack \"oncall\" (URL from a systemd credential; not shown)") })
         #expect(!runs[0].stdout.contains("slack-oncall"))
+        let option = try Binary.run(["config", "show", "--config", dir + "/cfg.toml", "--fdr", "0.01"])
+        #expect(option.stdout.split(separator: "\n").contains {
+            $0.hasPrefix("detect.default.false_discovery_rate = 0.01 ") && $0.hasSuffix("# option")
+        })
     }
 }

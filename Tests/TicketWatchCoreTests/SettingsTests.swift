@@ -96,5 +96,8 @@ import Testing
         #expect(text.contains("destinations[1] = webhook \"hooks\" (URL from a file, signed; not shown)"))
         #expect(!text.contains("/etc/tw/url") && !text.contains("/etc/tw/whsec"))
         #expect(text.contains("\ndb = \"ticketwatch.db\"") && text.contains("# option\n"))
+        // A value is the file's data: an escape sequence in it is shown, not acted on by the terminal.
+        let odd = SettingsReport.text(try resolve("inbox = \"in\\u001B[2Jbox \\\"q\\\"\""))
+        #expect(odd.contains("inbox = \"in\\u001B[2Jbox \\\"q\\\"\""))
     }
 }

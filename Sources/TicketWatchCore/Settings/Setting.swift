@@ -46,17 +46,17 @@ public enum SettingValue: Sendable, Equatable {
         }
     }
 
+    /// A TOML basic string; a character a terminal would act on (`AlertFormatter.isUnprintable`) is escaped.
     private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7f: out += String(format: "\\u%04X", scalar.value)
-            default: out.unicodeScalars.append(scalar)
+        text.unicodeScalars.reduce(into: "\"") { out, scalar in
+            if scalar == "\"" || scalar == "\\" {
+                out += "\\" + String(scalar)
+            } else if AlertFormatter.isUnprintable(scalar) {
+                out += String(format: "\\u%04X", scalar.value)
+            } else {
+                out.unicodeScalars.append(scalar)
             }
-        }
-        return out + "\""
+        } + "\""
     }
 }
 
