@@ -111,10 +111,14 @@ public struct Setting {
             return parse(text: text)
         case .whole:
             if let number = value.int { return parse(text: "\(number)") }
-            if let number = value.double, number == number.rounded(), abs(number) < 1e9 { return parse(text: "\(Int(number))") }
+            if let number = value.double, number == number.rounded(), abs(number) < 1e9 {
+                return parse(text: "\(Int(number))")
+            }
             return .failure(.init("expected a whole number"))
         case .number:
-            guard let number = value.double ?? value.int.map(Double.init) else { return .failure(.init("expected a number")) }
+            guard let number = value.double ?? value.int.map(Double.init) else {
+                return .failure(.init("expected a number"))
+            }
             return checked(.number(number))
         case .list:
             let example = "expected a list of strings, e.g. [\"high\", \"urgent\"]"
@@ -130,7 +134,9 @@ public struct Setting {
             guard let text = value.string else { return .failure(.init("expected a number of days or \"all\"")) }
             return parse(text: text)
         case .names:
-            guard let table = value.table else { return .failure(.init("expected a table ([\(key)]) of id = \"name\"")) }
+            guard let table = value.table else {
+                return .failure(.init("expected a table ([\(key)]) of id = \"name\""))
+            }
             var names: [String: String] = [:]
             for id in table.keys {
                 guard let name = table[id]?.string else {

@@ -21,7 +21,8 @@ public struct SettingsFile: Sendable {
         }
         if let fromEnvironment = environment["TICKETWATCH_CONFIG"], !fromEnvironment.isEmpty {
             guard FileManager.default.fileExists(atPath: fromEnvironment) else {
-                throw ConfigError(file: fromEnvironment, key: nil, problem: "no such file (named by TICKETWATCH_CONFIG)")
+                throw ConfigError(file: fromEnvironment, key: nil,
+                                  problem: "no such file (named by TICKETWATCH_CONFIG)")
             }
             return fromEnvironment
         }
@@ -64,7 +65,8 @@ public struct SettingsFile: Sendable {
             if let setting = settings[key] {
                 switch setting.parse(file: value) {
                 case .success(let parsed): values[key] = parsed
-                case .failure(let problem): throw ConfigError(file: path, key: problem.key ?? key, problem: problem.problem)
+                case .failure(let problem):
+                    throw ConfigError(file: path, key: problem.key ?? key, problem: problem.problem)
                 }
             } else if key == "destinations" {
                 destinations = try Self.destinations(value, file: path)
@@ -74,7 +76,8 @@ public struct SettingsFile: Sendable {
                 }
                 try read(sub, prefix: key + ".", settings: settings)
             } else {
-                throw ConfigError(file: path, key: key, problem: "unknown key (check its spelling against config.example.toml)")
+                throw ConfigError(file: path, key: key,
+                                  problem: "unknown key (check its spelling against config.example.toml)")
             }
         }
     }
@@ -87,7 +90,8 @@ public struct SettingsFile: Sendable {
         for (index, item) in array.enumerated() {
             let key = "destinations[\(index + 1)]"
             guard let entry = item.table else {
-                throw ConfigError(file: file, key: "destinations", problem: "expected a list of tables ([[destinations]])")
+                throw ConfigError(file: file, key: "destinations",
+                                  problem: "expected a list of tables ([[destinations]])")
             }
             func string(_ name: String) throws -> String? {
                 guard let value = entry[name] else { return nil }

@@ -49,7 +49,8 @@ public struct SettingsResolver {
                 switch setting.parse(text: text) {
                 case .success(let value): found.append((.option, value))
                 case .failure(let problem):
-                    throw SettingError("--\(option)\(setting.secret ? "" : " \(text)"): \(problem.problem)", origin: .option)
+                    throw SettingError("--\(option)\(setting.secret ? "" : " \(text)"): \(problem.problem)",
+                                       origin: .option)
                 }
             }
         }
@@ -65,8 +66,10 @@ public struct SettingsResolver {
         let notForThisOne = settings.detect.detector == SeedDetector.name ? defaultKeys : seedKeys
         let given = notForThisOne.filter { settings.origin(of: $0) >= .environment }
         if let key = given.first, let option = SettingsTable.setting(key)?.option {
-            throw SettingError("--\(option) applies to the \(settings.detect.detector == SeedDetector.name ? "default" : "seed") "
-                               + "detector, and --detector is \(settings.detect.detector); leave it out or run that detector",
+            let running = settings.detect.detector
+            let other = running == SeedDetector.name ? DefaultDetector.name : SeedDetector.name
+            throw SettingError("--\(option) applies to the \(other) detector, and --detector is \(running); "
+                               + "leave it out or run that detector",
                                origin: .option)
         }
         if let problem = settings.detect.defaultDetector.problem {

@@ -9,7 +9,7 @@ import Foundation
 /// settings option group as `@Option(help: .setting("key")) var name: String?` — one line, checked against
 /// this table by `SettingsTableTests`. For example, a holiday calendar for the default detector would be:
 ///
-///     .text("detect.default.holidays", option: "holidays", "A file of dates judged as holidays.",
+///     .optionalText("detect.default.holidays", option: "holidays", "A file of dates judged as holidays.",
 ///           \.detect.defaultDetector.holidaysFile),
 ///
 /// The order of the rows is the order values are applied and shown in (a deprecated key before the keys that
@@ -58,7 +58,8 @@ public enum SettingsTable {
 
     static var detect: [Setting] {
         [
-            Setting(key: "detect.detector", option: "detector", kind: .choice([DefaultDetector.name, SeedDetector.name]),
+            Setting(key: "detect.detector", option: "detector",
+                    kind: .choice([DefaultDetector.name, SeedDetector.name]),
                     help: "The detector to run: default or seed.",
                     store: { $0.detect.detector = $1.text }, read: { .text($0.detect.detector) }),
             Setting(key: "detect.high_priorities", option: "high-priorities", kind: .list,
@@ -89,7 +90,10 @@ public enum SettingsTable {
             Setting(key: prefix + "global_weight", option: nil, kind: .number,
                     help: "Deprecated: total_weight and high_rate_weight together.",
                     replacedBy: [prefix + "total_weight", prefix + "high_rate_weight"],
-                    store: { ($0.detect.defaultDetector.weights.total, $0.detect.defaultDetector.weights.highRate) = ($1.number, $1.number) },
+                    store: { settings, value in
+                        settings.detect.defaultDetector.weights.total = value.number
+                        settings.detect.defaultDetector.weights.highRate = value.number
+                    },
                     read: { _ in nil }),
             number("total_weight", "total-weight",
                    "Weight of the total-volume test in the split of the rate (only ratios between the four weights matter).",
