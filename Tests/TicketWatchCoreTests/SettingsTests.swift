@@ -41,6 +41,16 @@ import Testing
         #expect(option.detect.defaultDetector.weights.tags == 0.5 && option.origin(of: "detect.default.tag_weight") == .file)
     }
 
+    /// notify waits out an incident exactly as detect and run group it: one value, read once.
+    @Test func notifyTakesTheDetectorsIncidentGapAndLateWindow() throws {
+        let settings = try resolve("[detect.default]\nincident_gap_days = 4\nlate_days = 2\n[notify]\nbackfill = \"all\"\n")
+        #expect(settings.detect.defaultDetector.incidentGapDays == 4)
+        #expect(settings.notifyOptions.incidentGapDays == 4 && settings.notifyOptions.lateDays == 2)
+        #expect(settings.notifyOptions.backfill == .all)
+        let option = try resolve("[detect.default]\nincident_gap_days = 4\n", options: ["incident-gap-days": ["0"]])
+        #expect(option.notifyOptions.incidentGapDays == 0 && option.detect.defaultDetector.incidentGapDays == 0)
+    }
+
     @Test func theDeprecatedWeightReadsAloneAndIsRefusedWithItsReplacement() throws {
         let alone = try resolve("[detect.default]\nglobal_weight = 1.5\n")
         #expect(alone.detect.defaultDetector.weights.total == 1.5 && alone.detect.defaultDetector.weights.highRate == 1.5)
