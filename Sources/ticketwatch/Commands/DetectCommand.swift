@@ -20,6 +20,10 @@ struct DetectCommand: ParsableCommand {
         --detector seed is the notebook's rolling z-score, reproduced exactly (window 14 rows including the day \
         judged, population std, thresholds 3.0 for total volume and high-priority rate, 3.5 for the 6 busiest \
         queues and 8 most frequent tags). It re-judges the whole history on every run.
+
+        The detector and its parameters come from the options, then the config file's [detect], [detect.default] \
+        and [detect.seed], as for `ticketwatch run`: a day is judged once, so a detect by hand judges it as the \
+        daily job would. `ticketwatch config show` prints what is in force.
         """)
 
     @OptionGroup var warehouse: WarehouseOptions
