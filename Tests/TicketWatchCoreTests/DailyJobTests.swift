@@ -280,56 +280,11 @@ import Testing
 
 @Suite struct ConfigExampleTests {
     /// The documented example must stay a valid configuration.
-    @Test func theExampleConfigParses() throws {
-        let path = TestPaths.repositoryRoot.appendingPathComponent("config.example.toml").path
-        let config = try TicketWatchConfig.load(path: path)
-        #expect(config.inbox == "/var/spool/ticketwatch/inbox")
-        #expect(config.detector == "default")
-        #expect(config.destinations.map(\.name) == ["oncall"])
-        #expect(config.destinations.first?.credential == "slack-oncall")
-        var seed = SeedDetector.Options()
-        try DetectorParameters.apply(config.detectorParameters["seed"] ?? [:], to: &seed, file: path)
-        #expect(seed == SeedDetector.Options())
-    }
-
-    @Test func theDefaultDetectorsWeightsAndSpanComeFromTheConfig() throws {
-        let config = try TicketWatchConfig.parse("""
-            [detect.default]
-            total_weight = 3
-            tag_weight = 0.5
-            span_days = 2
-            span_weight = 0.25
-            """, file: "cfg.toml")
-        var options = DefaultDetectorOptions()
-        try DetectorParameters.apply(config.detectorParameters["default"] ?? [:], to: &options, file: "cfg.toml")
-        #expect(options.weights == FamilyWeights(total: 3, highRate: 1, queues: 1, tags: 0.5))
-        #expect(options.spanDays == 2 && options.spanWeight == 0.25)
-        // The earlier single weight of both global signals still reads.
-        try DetectorParameters.apply(["global_weight": 1.5], to: &options, file: "cfg.toml")
-        #expect(options.weights.total == 1.5 && options.weights.highRate == 1.5)
-        #expect(throws: ConfigError.self) {
-            try DetectorParameters.apply(["span_weight": 1], to: &options, file: "cfg.toml")
-        }
-    }
-
-    @Test func mistakesNameTheFileAndTheKey() throws {
-        func problem(_ text: String) -> String {
-            do { _ = try TicketWatchConfig.parse(text, file: "cfg.toml"); return "no error" } catch { return "\(error)" }
-        }
-        #expect(problem("inbox = 3") == "cfg.toml: inbox: expected a string in quotes")
-        #expect(problem("timezone = \"Mars/Base\"").hasPrefix("cfg.toml: timezone: unknown time zone"))
-        #expect(problem("[notify]\ntimeout = 0") == "cfg.toml: notify.timeout: must be more than 0")
-        #expect(problem("[[destinations]]\nname = \"a\"\nkind = \"sms\"\ncredential = \"x\"") == "cfg.toml: destinations[1].kind: expected \"slack\" or \"webhook\"")
-        #expect(problem("[[destinations]]\nname = \"a\"\nkind = \"slack\"") == "cfg.toml: destinations[1]: give exactly one of url_file or credential")
-        #expect(problem("inbox = \"x\"\ninbox_dir = \"y\"").contains("cfg.toml: inbox_dir: unknown key"))
-        #expect(problem("this is not toml").hasPrefix("cfg.toml: not valid TOML at line 1"))
-    }
-
     @Test func credentialsComeFromTheSystemdDirectory() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tw-creds-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try "https://hooks.slack.test/services/T/B/secret\n".write(toFile: dir + "/slack-oncall", atomically: true, encoding: .utf8)
-        let entry = TicketWatchConfig.ConfiguredDestination(name: "oncall", kind: "slack", credential: "slack-oncall", origin: "cfg: destinations[1]")
+        let entry = ConfiguredDestination(name: "oncall", kind: "slack", credential: "slack-oncall", origin: "cfg: destinations[1]")
         let (found, problems) = ConfiguredDestinations.resolve([entry], credentialsDirectory: dir)
         #expect(problems.isEmpty)
         #expect(found.first?.configuredName == "oncall")

@@ -15,6 +15,7 @@ public enum IngestError: Error, CustomStringConvertible {
     case badGroupOption(String, reason: String)
     case groupFile(String, reason: String)
     case optionNotForSource(option: String, source: String, kind: TicketSource)
+    case dateFormatNotForSource(source: String, kind: TicketSource)
 
     public var description: String {
         switch self {
@@ -50,6 +51,11 @@ public enum IngestError: Error, CustomStringConvertible {
             "\(path) (group list): \(reason)"
         case let .optionNotForSource(option, source, kind):
             "\(source): \(option) applies to generic files, and this is a \(kind.displayName); its columns are read by name (nothing was loaded from it)"
+        case let .dateFormatNotForSource(source, kind):
+            "\(source): --date-format (config: ingest.date_format) is not applied to a \(kind.displayName) yet: its "
+                + "dates are read as ISO 8601 (2025-02-05 or 2025-02-05T13:32:57Z), and the format would leave every other "
+                + "date rejected. Leave the date format out for this file; it applies to Jira CSV exports (nothing was "
+                + "loaded from it)"
         }
     }
 

@@ -15,6 +15,7 @@ struct PreparedSource {
         if kind != .generic, !options.mapping.overrides.isEmpty {
             throw IngestError.optionNotForSource(option: "--column", source: input.source, kind: kind)
         }
+        try DateFormatScope.check(options.sources, kind: kind, source: input.source)
         switch kind {
         case .jira:
             let columns = try JiraColumns.resolve(header: CSVHeader.read(input), queueColumn: options.sources.jiraQueueColumn,
