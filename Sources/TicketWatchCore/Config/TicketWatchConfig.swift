@@ -38,6 +38,9 @@ public struct TicketWatchConfig: Sendable {
         public var groupsFile: String?
         /// `[ingest.groups]`: group id = name.
         public var groups: [String: String] = [:]
+        /// How the exports write their rows (`delimiter`, `nulls`, `tag_columns`, `tag_prefix`,
+        /// `[ingest.priorities]`; `date_format` applies to generic files too).
+        public var dialect = ImportDialect()
 
         /// These settings as loader options; a group list file is read here.
         public func sourceOptions() throws -> SourceOptions {
@@ -151,6 +154,30 @@ public struct TicketWatchConfig: Sendable {
                 config.ingest.source = source
             }
             config.ingest.dateFormat = try ingest.string("date_format")
+            config.ingest.dialect.dateFormat = config.ingest.dateFormat
+            if let text = try ingest.string("delimiter") {
+                do { config.ingest.dialect.delimiter = try ImportDialect.parseDelimiter(text) } catch {
+                    throw ConfigError(file: file, key: "ingest.delimiter", problem: "expected \",\", \";\", \"|\" or \"tab\"")
+                }
+            }
+            config.ingest.dialect.nullMarkers = try ingest.strings("nulls") ?? []
+            config.ingest.dialect.tagColumns = try ingest.strings("tag_columns") ?? []
+            if let prefix = try ingest.value("tag_prefix") {
+                guard let flag = prefix.bool else {
+                    throw ConfigError(file: file, key: "ingest.tag_prefix", problem: "expected true or false")
+                }
+                config.ingest.dialect.tagPrefix = flag
+            }
+            if var priorities = try ingest.table("priorities") {
+                for (raw, priority) in try priorities.allStrings() {
+                    do {
+                        try ImportDialect.addPriority(raw: raw, priority: priority, to: &config.ingest.dialect.priorityMap,
+                                                      option: "[ingest.priorities]")
+                    } catch {
+                        throw ConfigError(file: file, key: "ingest.priorities.\(raw)", problem: "\(error)")
+                    }
+                }
+            }
             config.ingest.queueColumn = try ingest.string("queue_column")
             config.ingest.groupsFile = try ingest.string("groups_file")
             if var groups = try ingest.table("groups") {

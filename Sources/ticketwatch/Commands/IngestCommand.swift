@@ -14,8 +14,12 @@ struct IngestCommand: ParsableCommand {
         queues through --map-group or --groups, else stay group ids.
 
         Generic columns are found by name: ticket_id or id; created_at, created or created_date; queue; priority \
-        or priority_norm; tags or tags_str ('a | b'), or tag_1 … tag_N; subject or text. Other columns are \
-        ignored; --column maps a differently named one.
+        or priority_norm; tags or tags_str ('a | b'), or tag_1 … tag_N; subject or text; updated_at (in a file \
+        with several rows per ticket, the newest row wins). Other columns are ignored; --column maps a \
+        differently named one. The separator (, ; tab |) is detected from the header; unnamed trailing columns \
+        and rows of only separators are skipped. Dates are ISO 8601, or day/month dates whose values settle the \
+        order (a first number above 12 is a day); when no value settles it the file is refused with both \
+        readings, and --date-format says which.
 
         Each file is loaded in one transaction. Bad rows do not stop the load: each is recorded in the \
         ingest_rejects table with its file, line and reason (see them with `ticketwatch rejects`). A ticket \
@@ -27,6 +31,8 @@ struct IngestCommand: ParsableCommand {
           ticketwatch ingest --db tw.db tickets.csv
           ticketwatch ingest --db tw.db --source zendesk --map-group 360001234567=Billing export-2025-11-28.json
           ticketwatch ingest --db tw.db --date-format "yyyy-MM-dd HH:mm" jira-export.csv
+          ticketwatch ingest --db tw.db --null '#N/B' --priority-map '1=urgent,2=high,3=medium,4=low,5=low' \\
+            --column ticket_id="Incident ID" --column created_at="Open Time" export.csv
         """)
 
     @OptionGroup var warehouse: WarehouseOptions
@@ -58,9 +64,32 @@ struct IngestCommand: ParsableCommand {
     var groupsFile: String?
 
     @Option(help: ArgumentHelp(
-        "The Jira instance's date format, as in its Look and feel settings (config: ingest.date_format). ISO dates are read without it.",
+        "The files' date format, e.g. 'dd/MM/yyyy HH:mm:ss', 'M/d/yyyy h:mm a', or the Jira instance's (config: ingest.date_format). ISO dates are read without it, and day/month dates when their values settle the order.",
         valueName: "pattern"))
     var dateFormat: String?
+
+    @Option(help: ArgumentHelp(
+        "The field separator of CSV files: , ; | or tab (config: ingest.delimiter). Default: detected from the header and the first rows.",
+        valueName: "char"))
+    var delimiter: String?
+
+    @Option(name: .customLong("null"), help: ArgumentHelp(
+        "A value that means missing, such as '#N/B', NULL or '?': NULL in optional fields, a reject in the id or date. Repeatable (config: ingest.nulls).",
+        valueName: "marker"))
+    var nullMarkers: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "The export's priority scale, e.g. '1=urgent,2=high,3=medium,4=low,5=low'; '1 - Critical' is read as 1 (config: [ingest.priorities]).",
+        valueName: "raw=priority,..."))
+    var priorityMap: String?
+
+    @Option(name: .customLong("tag-column"), help: ArgumentHelp(
+        "A column whose non-empty value is a tag of the ticket. Repeatable (config: ingest.tag_columns).",
+        valueName: "header"))
+    var tagColumns: [String] = []
+
+    @Flag(help: "Name the --tag-column tags column:value, so SQL can tell them apart (config: ingest.tag_prefix).")
+    var tagPrefix = false
 
     @Option(help: ArgumentHelp(
         "The Jira column the queue comes from (config: ingest.queue_column). Default: Request Type, else Component/s.",
@@ -97,8 +126,15 @@ struct IngestCommand: ParsableCommand {
             if let source { settings.source = source }
             var sources = try settings.sourceOptions()
             for text in groupNames { try sources.groups.add(option: text) }
+            var dialect = settings.dialect
+            if let dateFormat { dialect.dateFormat = dateFormat }
+            if let delimiter { dialect.delimiter = try ImportDialect.parseDelimiter(delimiter) }
+            if !nullMarkers.isEmpty { dialect.nullMarkers = nullMarkers }
+            if let priorityMap { dialect.priorityMap = try ImportDialect.parsePriorityMap(priorityMap) }
+            if !tagColumns.isEmpty { dialect.tagColumns = tagColumns }
+            if tagPrefix { dialect.tagPrefix = true }
             let options = IngestOptions(format: format, mapping: mapping, timeline: try Timeline(parsing: timeline),
-                                        sources: sources)
+                                        sources: sources, dialect: dialect)
             let logger = warehouse.makeLogger()
             let store = try warehouse.open(timeZone: timezone, logger: logger)
             let line = ProgressLine()
@@ -121,6 +157,11 @@ struct IngestCommand: ParsableCommand {
         var line = "\(s.source)\(s.helpdesk == .generic ? "" : " (\(s.helpdesk.rawValue))"): \(s.loaded) loaded, \(s.duplicates) duplicates, \(s.rejected) rejected"
         if s.updated > 0 { line += ", \(s.updated) updated" }
         if s.outdated > 0 { line += ", \(s.outdated) older versions not applied" }
+        if s.emptyRows > 0 { line += ", \(s.emptyRows) empty row\(s.emptyRows == 1 ? "" : "s") skipped" }
+        if s.earlierVersions > 0 {
+            line += "; \(s.earlierVersions) row\(s.earlierVersions == 1 ? " was an earlier version" : "s were earlier versions") of tickets in the file (the newest of each is stored)"
+        }
+        if let pattern = s.inferredDateFormat { line += "; dates read as \(pattern)" }
         if !s.ignoredColumns.isEmpty {
             // Named, so that a misspelt column (say "queu") is noticed rather than silently dropped.
             // Header names are the file's data, shown the way the terminal cannot take as control sequences.

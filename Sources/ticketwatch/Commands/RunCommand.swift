@@ -97,6 +97,7 @@ struct RunCommand: ParsableCommand {
                 settings.defaultDetector.highPriorities = high
             }
             settings.ingest.sources = try config.ingest.sourceOptions()
+            settings.ingest.dialect = config.ingest.dialect
             try DetectorParameters.apply(config.detectorParameters["default"] ?? [:], to: &settings.defaultDetector, file: file)
 
             (settings.destinations, settings.destinationProblems, settings.notify) = try delivery.resolve(config: config)
