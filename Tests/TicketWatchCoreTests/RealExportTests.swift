@@ -101,6 +101,26 @@ import Testing
         #expect(try warehouse.db.scalar("SELECT count(*) FROM ticket_tags WHERE ticket_id = 'IM0000107'")?.int == 1)
     }
 
+    @Test func jsonLinesTakeTheSameDialect() throws {
+        let file = try writeTemporaryFile("export.jsonl", """
+            {"id": "J1", "created_at": "02/03/2025 10:00", "priority": "1 - Critical", "queue": "NULL", "Category": "network"}
+            {"id": "J2", "created_at": "25/03/2025 10:00", "priority": "4 - Low", "queue": "Desk", "Category": "NULL"}
+            {"id": "NULL", "created_at": "26/03/2025 10:00", "priority": "4 - Low", "queue": "Desk"}
+
+            """)
+        let db = TestPaths.temporaryWarehousePath()
+        let result = try Binary.run(["ingest", "--db", db, "--null", "NULL", "--priority-map", "1=urgent,4=low",
+                                     "--tag-column", "Category", "--tag-prefix", file])
+        #expect(result.stdout.contains("2 loaded, 0 duplicates, 1 rejected"), "\(result.stdout)")
+        #expect(result.stdout.contains("dates read as dd/MM/yyyy HH:mm"), "\(result.stdout)")
+        let warehouse = try makeWarehouse(path: db)
+        let rows = try warehouse.db.query("SELECT ticket_id, day, priority, queue, tags FROM tickets ORDER BY ticket_id")
+            .map { row in (0..<5).map { row[$0].string ?? "NULL" }.joined(separator: " ") }
+        #expect(rows == ["J1 2025-03-02 urgent NULL [\"Category:network\"]", "J2 2025-03-25 low Desk NULL"])
+        #expect(try warehouse.db.scalar("SELECT reason FROM ingest_rejects")?.string
+                == "ticket_id is 'NULL', a missing-value marker (--null)")
+    }
+
     @Test func aValueUnderAnUnnamedColumnIsRejectedAndADelimiterCanBeGiven() throws {
         let file = try writeTemporaryFile("pipes.csv", """
             id|created_at|queue||
