@@ -157,7 +157,8 @@ public struct TicketWatchConfig: Sendable {
             config.ingest.dialect.dateFormat = config.ingest.dateFormat
             if let text = try ingest.string("delimiter") {
                 do { config.ingest.dialect.delimiter = try ImportDialect.parseDelimiter(text) } catch {
-                    throw ConfigError(file: file, key: "ingest.delimiter", problem: "expected \",\", \";\", \"|\" or \"tab\"")
+                    throw ConfigError(file: file, key: "ingest.delimiter",
+                                      problem: "expected \",\", \";\", \"|\" or \"tab\"")
                 }
             }
             config.ingest.dialect.nullMarkers = try ingest.strings("nulls") ?? []
@@ -171,8 +172,8 @@ public struct TicketWatchConfig: Sendable {
             if var priorities = try ingest.table("priorities") {
                 for (raw, priority) in try priorities.allStrings() {
                     do {
-                        try ImportDialect.addPriority(raw: raw, priority: priority, to: &config.ingest.dialect.priorityMap,
-                                                      option: "[ingest.priorities]")
+                        try ImportDialect.addPriority(raw: raw, priority: priority,
+                                                      to: &config.ingest.dialect.priorityMap, option: "[ingest.priorities]")
                     } catch {
                         throw ConfigError(file: file, key: "ingest.priorities.\(raw)", problem: "\(error)")
                     }

@@ -72,7 +72,11 @@ struct DateOrderInference {
         var i = 0
         func digits() -> (Int, Int)? {
             var v = 0, k = 0
-            while i < chars.count, chars[i] >= 0x30, chars[i] <= 0x39, k < 4 { v = v * 10 + Int(chars[i] - 0x30); i += 1; k += 1 }
+            while i < chars.count, chars[i] >= 0x30, chars[i] <= 0x39, k < 4 {
+                v = v * 10 + Int(chars[i] - 0x30)
+                i += 1
+                k += 1
+            }
             return k > 0 ? (v, k) : nil
         }
         guard let (a, aDigits) = digits(), aDigits <= 2, i < chars.count else { return nil }

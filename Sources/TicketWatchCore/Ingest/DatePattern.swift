@@ -74,7 +74,11 @@ struct DatePattern: Sendable {
         var zone: [UInt8] = []
         func number(max digits: Int) -> Int? {
             var v = 0, k = 0
-            while k < digits, i < n, text[i] >= 0x30, text[i] <= 0x39 { v = v * 10 + Int(text[i] - 0x30); i += 1; k += 1 }
+            while k < digits, i < n, text[i] >= 0x30, text[i] <= 0x39 {
+                v = v * 10 + Int(text[i] - 0x30)
+                i += 1
+                k += 1
+            }
             return k > 0 ? v : nil
         }
         for token in tokens {

@@ -159,7 +159,8 @@ struct IngestCommand: ParsableCommand {
         if s.outdated > 0 { line += ", \(s.outdated) older versions not applied" }
         if s.emptyRows > 0 { line += ", \(s.emptyRows) empty row\(s.emptyRows == 1 ? "" : "s") skipped" }
         if s.earlierVersions > 0 {
-            line += "; \(s.earlierVersions) row\(s.earlierVersions == 1 ? " was an earlier version" : "s were earlier versions") of tickets in the file (the newest of each is stored)"
+            let rows = s.earlierVersions == 1 ? "1 row was an earlier version" : "\(s.earlierVersions) rows were earlier versions"
+            line += "; \(rows) of tickets in the file (the newest of each is stored)"
         }
         if let pattern = s.inferredDateFormat { line += "; dates read as \(pattern)" }
         if !s.ignoredColumns.isEmpty {

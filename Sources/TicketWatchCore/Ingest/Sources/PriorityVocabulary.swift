@@ -77,8 +77,10 @@ struct PriorityVocabulary {
             let trimmed = raw.trimmedWhitespace
             guard written.insert(trimmed).inserted else { continue }
             if let byMap = mapped(trimmed.lowercased()) {
-                let builtInName = (PriorityVocabulary.builtIn[source] ?? []).first { $0.0.lowercased() == trimmed.lowercased() }
-                try mappedInsert.run([.text(source.rawValue), .text(builtInName?.0 ?? trimmed), .text(byMap)])
+                // A built-in name keeps its row's spelling, so the map replaces that row instead of adding one.
+                let builtInName = (PriorityVocabulary.builtIn[source] ?? [])
+                    .first { $0.0.lowercased() == trimmed.lowercased() }?.0
+                try mappedInsert.run([.text(source.rawValue), .text(builtInName ?? trimmed), .text(byMap)])
                 continue
             }
             // A built-in name in another case ("HIGH") is the built-in row, not a new one.

@@ -110,7 +110,8 @@ struct SourceDetection {
 enum CSVHeader {
     /// `delimiter` nil: the one `DelimiterSniffer` finds.
     static func read(_ input: InputFile, delimiter: UInt8? = nil) throws -> [String] {
-        let scanner = try CSVScanner(path: input.path, delimiter: delimiter ?? DelimiterSniffer.detect(path: input.path))
+        let scanner = try CSVScanner(path: input.path,
+                                     delimiter: delimiter ?? DelimiterSniffer.detect(path: input.path))
         guard let first = try scanner.next() else { throw IngestError.emptyFile(input.source) }
         guard case .record(let record) = first else {
             if case let .malformed(_, reason, _) = first {
