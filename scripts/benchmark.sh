@@ -1,25 +1,24 @@
 #!/usr/bin/env bash
 # TicketWatch's benchmark against its baselines, in one run (the performance issue's list):
 #   (a) ingest + aggregate + detect --detector seed, fresh warehouse
-#   (b) the notebook in pandas on the same file (shared/tools/seed_oracle.py)
+#   (b) the notebook in pandas on the same file (Tests/oracle/notebook_oracle.py)
 #   (c) sqlite3's own `.import` of the same file
 #   (d) the default detector's detect on the loaded year
 #   (e) the next morning's `run` (one new day's file) on the year-long warehouse
-# each twice (best time, highest peak memory), on a year of generated tickets (gen_tickets.py seed 7, 365 days,
-# 2,600 a day, --no-text; generated once). Then the growth of cost: ingest of 100k, 1M and 3M tickets (time
-# should grow linearly, memory stay flat), and the next morning's run on warehouses holding each of them (its
-# time should stay flat). Prints the ratios and writes them to WORKDIR/benchmark.txt.
+# each twice (best time, highest peak memory), on a year of generated tickets (scripts/generate-tickets.py seed 7,
+# 365 days, 2,600 a day, 24 incidents, --no-text; generated once). Then the growth of cost: ingest of 100k, 1M
+# and 3M tickets (time should grow linearly, memory stay flat), and the next morning's run on warehouses holding
+# each of them (its time should stay flat). Prints the ratios and writes them to WORKDIR/benchmark.txt.
 #
 # usage: scripts/benchmark.sh [WORKDIR]     (default /tmp/ticketwatch-bench; needs pandas and GNU time)
 #        GROWTH=0 scripts/benchmark.sh      skips the growth section (a 3-million-ticket file, a few minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-shared=${SHARED:-../shared}
 work=${1:-/tmp/ticketwatch-bench}
 mkdir -p "$work"
 csv="$work/year.csv"
-[ -s "$csv" ] || python3 "$shared/tools/gen_tickets.py" "$shared/data/ticket_pool_en.csv" "$csv" "$work/year.labels.json" \
-    --seed 7 --days 365 --per-day 2600 --no-text
+[ -s "$csv" ] || python3 scripts/generate-tickets.py --out "$csv" --truth "$work/year.truth.json" \
+    --seed 7 --days 365 --per-day 2600 --incidents 24 --no-text
 [ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
 python3 -c 'import pandas' 2>/dev/null || { echo "needs pandas: pip install pandas" >&2; exit 2; }
 swift build -c release >/dev/null
@@ -47,7 +46,7 @@ export -f a_pipeline; export bin db csv
 : > "$work/results.txt"
 for round in 1 2; do
     measure a bash -c a_pipeline
-    measure b python3 "$shared/tools/seed_oracle.py" "$csv" "$work/oracle_alerts.csv"
+    measure b python3 Tests/oracle/notebook_oracle.py "$csv" "$work/oracle_alerts.csv"
     rm -f "$work/import.db"
     measure c sqlite3 "$work/import.db" -cmd '.mode csv' ".import $csv tickets"
     # (d) judges the whole year from a clean slate each round.
@@ -81,8 +80,8 @@ PY
 : > "$work/growth.txt"
 for days in 38 365 1095; do
     file="$work/growth-$days.csv"
-    [ -s "$file" ] || python3 "$shared/tools/gen_tickets.py" "$shared/data/ticket_pool_en.csv" "$file" /dev/null \
-        --seed 7 --days "$days" --per-day 2600 --no-text >/dev/null
+    [ -s "$file" ] || python3 scripts/generate-tickets.py --out "$file" --truth "$work/growth-$days.truth.json" \
+        --seed 7 --days "$days" --per-day 2600 --incidents 24 --no-text
     rows=$(($(wc -l < "$file") - 1))
     rm -f "$work/growth.db"*
     load=$(/usr/bin/time -f '%e %M' "$bin" ingest --db "$work/growth.db" "$file" 2>&1 >/dev/null | tail -n 1)

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Measures TicketWatch's detectors on labelled streams from ../shared/tools/gen_tickets.py.
+"""Measures TicketWatch's detectors on labelled streams from scripts/generate-tickets.py.
 
 For every size (tickets a day), strength and seed it generates a stream of about a year (cached in --workdir),
 loads it into a warehouse with the real `ticketwatch` binary, runs the detectors, exports their alerts as CSV and
-scores them with score_alerts.py (recall; false alerts per 100 days, counted per incident and day when the CSV
-has an `incident` column). The ceiling row is ceiling.py: an oracle that knows the generator's true expected
+scores them with scripts/score-alerts.py (recall; false alerts per 100 days, counted per incident and day when the CSV
+has an `incident` column). The ceiling row is scripts/ceiling.py: an oracle that knows the generator's true expected
 values, its four thresholds optimised on the very streams of each column at the same false-alert budget.
 
 It prints the table detector x (size, strength) -> mean recall / mean false alerts per 100 days, and the default
@@ -15,10 +15,11 @@ usage: scripts/evaluate-detectors.py [--seeds 11,12,13,14,15,16] [--sizes 40,130
            [--days 364] [--incidents 24] [--binary .build/release/ticketwatch] [--workdir /tmp/tw-eval]
            [--detector-args "--fdr 0.01"] [--no-ceiling] [--no-seed] [--json OUT.json]
 The seeds used to choose the defaults were 1-10 (tuning); the README reports 11-16 (held out).
-Needs python3 with numpy and scipy (ceiling.py); `swift build -c release` first, or pass --binary.
+Needs python3 with numpy and scipy (ceiling.py; `pip install numpy scipy`); `swift build -c release` first, or pass --binary.
 """
 import argparse
 import concurrent.futures as futures
+import hashlib
 import json
 import os
 import shlex
@@ -27,11 +28,11 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(os.path.dirname(ROOT), "shared")
-GEN = os.path.join(SHARED, "tools", "gen_tickets.py")
-SCORE = os.path.join(SHARED, "tools", "score_alerts.py")
-CEILING = os.path.join(SHARED, "tools", "ceiling.py")
-POOL = os.path.join(SHARED, "data", "ticket_pool_en.csv")
+GEN = os.path.join(ROOT, "scripts", "generate-tickets.py")
+SCORE = os.path.join(ROOT, "scripts", "score-alerts.py")
+CEILING = os.path.join(ROOT, "scripts", "ceiling.py")
+with open(GEN, "rb") as _fh:
+    GENERATOR_VERSION = hashlib.sha256(_fh.read()).hexdigest()[:8]   # cached streams follow the generator
 
 
 def run(cmd, **kw):
@@ -43,11 +44,11 @@ def run(cmd, **kw):
 
 def stream(a, size, strength, seed):
     """Generates and loads one stream (once); returns its paths."""
-    name = f"s{size}_x{strength}_seed{seed}"
+    name = f"s{size}_x{strength}_seed{seed}_g{GENERATOR_VERSION}"
     base = os.path.join(a.workdir, name)
     csv, labels, db = base + ".csv", base + ".json", base + ".db"
     if not os.path.exists(labels):
-        run([sys.executable, GEN, POOL, csv, labels + ".tmp", "--seed", str(seed), "--days", str(a.days),
+        run([sys.executable, GEN, "--out", csv, "--truth", labels + ".tmp", "--seed", str(seed), "--days", str(a.days),
              "--per-day", str(size), "--strength", str(strength), "--incidents", str(a.incidents), "--no-text"])
         os.replace(labels + ".tmp", labels)
     if not os.path.exists(db):
@@ -77,9 +78,9 @@ def detect(a, s, detector, extra):
 
 def ceiling(a, group):
     out = os.path.join(a.workdir, "ceiling_" + group[0]["name"].rsplit("_seed", 1)[0])
-    specs = [f"{s['csv']}:{s['labels']}:{s['size']}" for s in group]
+    specs = [f"{s['csv']}:{s['labels']}" for s in group]
     result = out + ".json"
-    run([sys.executable, CEILING, "ceiling", "--budget", str(a.budget), "--outdir", out, "--json", result,
+    run([sys.executable, CEILING, "--budget", str(a.budget), "--outdir", out, "--json", result,
          "--quiet"] + specs)
     data = json.load(open(result))
     return [data["streams"][os.path.splitext(os.path.basename(s["csv"]))[0]] for s in group]

@@ -24,6 +24,7 @@ struct TicketWatchCommand: ParsableCommand {
             StatusCommand.self,
             ReportCommand.self,
             DemoCommand.self,
+            ConfigCommand.self,
         ]
     )
 }

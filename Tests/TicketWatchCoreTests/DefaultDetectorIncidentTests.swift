@@ -77,19 +77,16 @@ private func date(_ i: Int) -> String { CivilDate(year: 2025, month: 1, day: 6)!
 // MARK: - Day by day equals batch
 
 @Suite struct DefaultDetectorIncrementalTests {
-    /// A generated stream (shared/tools/gen_tickets.py: weekly rhythm, overdispersed volume, incidents, three
+    /// A generated stream (scripts/generate-tickets.py: weekly rhythm, overdispersed volume, incidents, three
     /// empty days) ingested one day at a time, with aggregate + detect after each, gives exactly the alerts of a
     /// single run over the whole stream.
     @Test func dayByDayEqualsBatch() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tw-daily-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let csv = dir.appendingPathComponent("stream.csv").path
-        let generated = try Binary.run(executable: "/usr/bin/env", [
-            "python3", TestPaths.shared("tools/gen_tickets.py").path, TestPaths.shared("data/ticket_pool_en.csv").path,
-            csv, dir.appendingPathComponent("labels.json").path, "--seed", "5", "--days", "150", "--per-day", "60",
-            "--incidents", "8", "--gaps", "3", "--no-text",
+        try Generator.write(csv, truth: dir.appendingPathComponent("truth.json").path, [
+            "--seed", "5", "--days", "150", "--per-day", "60", "--incidents", "8", "--gaps", "3", "--no-text",
         ])
-        try #require(generated.status == 0, "\(generated.stderr)")
 
         let batch = try makeWarehouse()
         _ = try batch.ingest([csv])
@@ -99,7 +96,6 @@ private func date(_ i: Int) -> String { CivilDate(year: 2025, month: 1, day: 6)!
         #expect(batchOutcome.alerts.count >= 4)
 
         // Split by day (created_at is the second column; ticket ids are unique per row).
-        // gen_tickets.py writes "\r\n" line ends, one Character in Swift: split on any newline.
         let lines = try String(contentsOfFile: csv, encoding: .utf8).split(whereSeparator: \.isNewline)
         let header = lines[0]
         var byDay: [(String, [Substring])] = []

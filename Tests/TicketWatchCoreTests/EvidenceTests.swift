@@ -66,7 +66,7 @@ import Testing
     /// Both detectors on the parity fixture: hundreds of tickets a day, queues, tags, high_rate.
     @Test func examplesAreRealTicketsOnTheParityFixture() throws {
         let warehouse = try makeWarehouse()
-        _ = try warehouse.ingest([TestPaths.shared("fixtures/seed-parity/tickets.csv").path])
+        _ = try warehouse.ingest([TestPaths.fixture("seed-parity/tickets.csv").path])
         try Aggregator(warehouse: warehouse, logger: quietLogger).run()
         try AlertStore(db: warehouse.db).replace(detector: SeedDetector.name, with: try SeedDetector().detect(in: warehouse.db), now: "t")
         try DefaultDetector().run(in: warehouse.db, now: "t")

@@ -5,16 +5,16 @@ import Testing
 @Suite struct FeedbackTests {
     @Test func markingFromTheCommandLineIsStoredAndListed() throws {
         let db = TestPaths.temporaryWarehousePath()
-        #expect(try Binary.run(["ingest", "--db", db, TestPaths.shared("fixtures/seed-parity/tickets.csv").path]).status == 0)
+        #expect(try Binary.run(["ingest", "--db", db, TestPaths.fixture("seed-parity/tickets.csv").path]).status == 0)
         #expect(try Binary.run(["detect", "--db", db, "--detector", "seed"]).status == 0)
-        let id = Alert.id(detector: "seed", date: "2025-02-14", signal: "tag_volume", level: "tag:Documentation")
+        let id = Alert.id(detector: "seed", date: "2025-03-21", signal: "tag_volume", level: "tag:Maintenance")
 
-        let mark = try Binary.run(["alerts", "mark", "--db", db, String(id.prefix(8)), "--noise", "--note", "docs release"])
+        let mark = try Binary.run(["alerts", "mark", "--db", db, String(id.prefix(8)), "--noise", "--note", "maintenance window"])
         #expect(mark.status == 0, "\(mark.stderr)")
-        #expect(mark.stdout == "alert \(id) marked noise (docs release)\n")
+        #expect(mark.stdout == "alert \(id) marked noise (maintenance window)\n")
         let warehouse = try makeWarehouse(path: db)
         let row = try warehouse.db.query("SELECT verdict, note FROM alert_feedback WHERE alert_id = ?", [.text(id)]).first
-        #expect(row?.values == [.text("noise"), .text("docs release")])
+        #expect(row?.values == [.text("noise"), .text("maintenance window")])
 
         // Marking again replaces the judgement.
         #expect(try Binary.run(["alerts", "mark", "--db", db, id, "--useful"]).status == 0)

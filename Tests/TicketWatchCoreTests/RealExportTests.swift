@@ -8,7 +8,7 @@ import Testing
     static let incidentOptions = [
         "--column", "ticket_id=Incident ID", "--column", "created_at=Open Time",
         "--column", "queue=Service Component (aff)", "--column", "subject=Note",
-        "--null", "#N/B", "--priority-map", "1=urgent,2=high,3=medium,4=low,5=low",
+        "--null", "#N/B", "--null", "NULL", "--priority-map", "1=urgent,2=high,3=medium,4=low,5=low",
     ]
 
     @Test func aSemicolonDayFirstExportLoadsWithOptionsOnly() throws {

@@ -95,7 +95,7 @@ private func readCSV(_ url: URL) throws -> [[String]] {
 
 @Suite struct RollingZScoreTests {
     @Test func matchesTheNotebookOnTheParityFixture() throws {
-        let rows = try readCSV(TestPaths.shared("fixtures/seed-parity/expected_daily.csv"))
+        let rows = try readCSV(TestPaths.fixture("seed-parity/expected_daily.csv"))
         let header = rows[0]
         let column = { (name: String) -> Int in header.firstIndex(of: name)! }
         let data = rows.dropFirst()
@@ -234,7 +234,7 @@ private func readCSV(_ url: URL) throws -> [[String]] {
     /// The whole notebook on its own fixture: the tickets loaded with plain SQL, the alerts compared with the
     /// notebook's `expected_alerts.csv`.
     @Test func reproducesTheNotebookAlertsOnTheParityFixture() throws {
-        let tickets = try readCSV(TestPaths.shared("fixtures/seed-parity/tickets.csv"))
+        let tickets = try readCSV(TestPaths.fixture("seed-parity/tickets.csv"))
         let header = tickets[0]
         let column = { (name: String) -> Int in header.firstIndex(of: name)! }
         let w = try HandBuiltWarehouse()
@@ -251,7 +251,7 @@ private func readCSV(_ url: URL) throws -> [[String]] {
         }
         try w.aggregate()
         let alerts = try SeedDetector().detect(in: w.db)
-        let expected = try readCSV(TestPaths.shared("fixtures/seed-parity/expected_alerts.csv")).dropFirst()
+        let expected = try readCSV(TestPaths.fixture("seed-parity/expected_alerts.csv")).dropFirst()
         #expect(alerts.count == expected.count)
         for (alert, row) in zip(alerts, expected) {
             #expect([alert.date, alert.signal, alert.level] == [row[0], row[1], row[4]])

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import TicketWatchCore
 
-/// The notebook's detector, reproduced alert by alert: against the notebook's own table for the shared fixture,
-/// and against the notebook run as a script (shared/tools/seed_oracle.py, pandas) on generated streams.
+/// The notebook's detector, reproduced alert by alert against the notebook's steps in pandas
+/// (Tests/oracle/notebook_oracle.py): on the committed fixture, and on streams generated during the test.
 @Suite struct SeedParityTests {
     /// Loads `path` through the real pipeline and returns the seed detector's alerts as stored.
     private func seedAlerts(for path: String, format: TicketFormat? = nil) throws -> (Warehouse, [Alert]) {
@@ -28,13 +28,22 @@ import Testing
         }
     }
 
-    @Test func sharedFixtureGivesTheNotebooksAlerts() throws {
-        let (warehouse, alerts) = try seedAlerts(for: TestPaths.shared("fixtures/seed-parity/tickets.csv").path)
-        try expectSameAlerts(alerts, asCSV: TestPaths.shared("fixtures/seed-parity/expected_alerts.csv").path)
-        // The design's check on tag counting: a tag twice on a ticket counts twice.
-        #expect(alerts.contains { $0.date == "2025-02-14" && $0.level == "tag:Documentation" && $0.value == 171 })
+    @Test func parityFixtureGivesTheNotebooksAlerts() throws {
+        let fixture = TestPaths.fixture("seed-parity/tickets.csv").path
+        let (warehouse, alerts) = try seedAlerts(for: fixture)
+        try expectSameAlerts(alerts, asCSV: TestPaths.fixture("seed-parity/expected_alerts.csv").path)
+        // The design's check on tag counting: a tag twice on a ticket counts twice. On 2025-03-21 some tickets
+        // carry `Tech Support` twice, so the alert's value is the tag's occurrences, more than its tickets.
+        let table = try CSVTable(path: fixture)
+        let day = try #require(table.header.firstIndex(of: "created_at")), tags = try #require(table.header.firstIndex(of: "tags_str"))
+        let onDay = table.rows.filter { $0[day].hasPrefix("2025-03-21") }.map {
+            $0[tags].split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0 == "Tech Support" }.count
+        }
+        let occurrences = onDay.reduce(0, +), tickets = onDay.filter { $0 > 0 }.count
+        #expect(occurrences > tickets)
+        #expect(alerts.contains { $0.date == "2025-03-21" && $0.level == "tag:Tech Support" && $0.value == Double(occurrences) })
 
-        let daily = try CSVTable(path: TestPaths.shared("fixtures/seed-parity/expected_daily.csv").path)
+        let daily = try CSVTable(path: TestPaths.fixture("seed-parity/expected_daily.csv").path)
         let stored = try warehouse.db.query("SELECT day, tickets_total, tickets_high, high_rate FROM daily_totals ORDER BY day")
         #expect(stored.count == daily.rows.count)
         for (row, expected) in zip(stored, daily.rows) {
@@ -45,8 +54,27 @@ import Testing
         }
     }
 
+    /// The committed fixture is what the project's generator and notebook oracle make: the commands of
+    /// scripts/make-parity-fixture.sh give the same bytes again.
+    @Test func parityFixtureIsWhatTheGeneratorAndOracleMake() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tw-fixture-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let made = { (name: String) in dir.appendingPathComponent(name).path }
+        try Generator.write(made("tickets.csv"), truth: made("truth.json"), [
+            "--days", "150", "--per-day", "150", "--incidents", "8", "--seed", "104", "--strength", "4", "--gaps", "2",
+            "--seed-columns",
+        ])
+        try Generator.python([TestPaths.file("Tests/oracle/notebook_oracle.py").path, made("tickets.csv"),
+                              made("expected_alerts.csv"), "--daily", made("expected_daily.csv")])
+        for name in ["tickets.csv", "truth.json", "expected_alerts.csv", "expected_daily.csv"] {
+            let committed = try Data(contentsOf: TestPaths.fixture("seed-parity/\(name)"))
+            #expect(try Data(contentsOf: URL(fileURLWithPath: made(name))) == committed, "\(name) differs")
+        }
+    }
+
     @Test func detectingTwiceChangesNothing() throws {
-        let (warehouse, _) = try seedAlerts(for: TestPaths.shared("fixtures/seed-parity/tickets.csv").path)
+        let (warehouse, _) = try seedAlerts(for: TestPaths.fixture("seed-parity/tickets.csv").path)
         let before = try warehouse.dump()
         try Aggregator(warehouse: warehouse, logger: quietLogger).run()
         let again = try SeedDetector().detect(in: warehouse.db)
@@ -61,7 +89,7 @@ import Testing
         let perDay: Int
         let seedColumns: Bool
         let jsonl: Bool
-        /// gen_tickets' --strength: larger incidents, so the notebook's detector has alerts to compare.
+        /// The generator's --strength: larger incidents, so the notebook's detector has alerts to compare.
         var strength = 1.0
         var testDescription: String { "seed \(seed), \(days) days × \(perDay)\(seedColumns ? ", notebook columns" : "")\(jsonl ? ", JSONL" : "")" }
     }
@@ -76,40 +104,23 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let csv = dir.appendingPathComponent("tickets.csv").path
-        let labels = dir.appendingPathComponent("labels.json").path
-        var args = [TestPaths.shared("tools/gen_tickets.py").path, TestPaths.shared("data/ticket_pool_en.csv").path,
-                    csv, labels, "--seed", "\(stream.seed)", "--days", "\(stream.days)", "--per-day", "\(stream.perDay)",
+        let truth = dir.appendingPathComponent("truth.json").path
+        var args = ["--seed", "\(stream.seed)", "--days", "\(stream.days)", "--per-day", "\(stream.perDay)",
                     "--strength", "\(stream.strength)"]
         if stream.seedColumns { args.append("--seed-columns") }
-        try python(args)
+        try Generator.write(csv, truth: truth, args)
         let oracleOut = dir.appendingPathComponent("oracle.csv").path
-        try python([TestPaths.shared("tools/seed_oracle.py").path, csv, oracleOut])
+        try Generator.python([TestPaths.file("Tests/oracle/notebook_oracle.py").path, csv, oracleOut])
         // A stream on which the notebook finds nothing would make this comparison vacuous.
         #expect(try CSVTable(path: oracleOut).rows.count >= 2)
 
         var input = csv
         if stream.jsonl {
-            // gen_tickets draws the same tickets whatever the format: the oracle's CSV stands for the JSONL.
+            // The generator draws the same tickets whatever the format: the oracle's CSV stands for the JSONL.
             input = dir.appendingPathComponent("tickets.jsonl").path
-            try python(args.replacingFirst(csv, with: input) + ["--format", "jsonl"])
+            try Generator.write(input, truth: truth, args + ["--format", "jsonl"])
         }
         let (_, alerts) = try seedAlerts(for: input)
         try expectSameAlerts(alerts, asCSV: oracleOut)
-    }
-
-    private func python(_ arguments: [String]) throws {
-        let result = try Binary.run(executable: "/usr/bin/env", ["python3"] + arguments)
-        if result.status != 0 {
-            Issue.record("python3 \(arguments.first ?? "") failed (\(result.status)): \(result.stderr)")
-            throw CancellationError()
-        }
-    }
-}
-
-private extension Array where Element == String {
-    func replacingFirst(_ old: String, with new: String) -> [String] {
-        var copy = self
-        if let i = copy.firstIndex(of: old) { copy[i] = new }
-        return copy
     }
 }

@@ -129,6 +129,12 @@ public struct AlertStore {
            OR alerts.withdrawn_at IS NOT NULL
         """
 
+    /// The ids of `detector`'s alerts dated `day` (YYYY-MM-DD) or later that are not withdrawn.
+    func liveIDs(detector: String, from day: String) throws -> Set<String> {
+        Set(try db.query("SELECT id FROM alerts WHERE detector = ? AND date >= ? AND withdrawn_at IS NULL",
+                         [.text(detector), .text(day)]).compactMap { $0[0].string })
+    }
+
     /// The ids among `ids` of alerts found late (their day judged again after late tickets).
     func lateIDs(among ids: [String]) throws -> Set<String> {
         guard !ids.isEmpty else { return [] }

@@ -17,6 +17,8 @@ import Foundation
 /// findings are grouped into incidents, and an incident is alerted on its first day and again only when it
 /// grows (`IncidentTracker`). The score stored in `z` is the standard-normal equivalent of the p-value,
 /// z = Φ⁻¹(1 − p); `threshold` is the z the day's FDR cut required of that test.
+/// Days judged again after late tickets end with one run's findings and incidents; their stored alerts are
+/// withdrawn only when their findings are gone, never because their incident now began earlier (`Outcome.kept`).
 public struct DefaultDetector {
     public static let name = "default"
 
@@ -39,6 +41,9 @@ public struct DefaultDetector {
         public var rejudged: [String] = []
         /// Alerts of those days that are new: stored with `late` set.
         public var late: [String] = []
+        /// Alerts of those days stored before whose findings still hold although, judged again, they would not be
+        /// alerted (their incident now began on an earlier, late day and did not grow): kept, with that incident.
+        public var kept: [String] = []
     }
 
     /// Judges the new days up to `through` (YYYY-MM-DD; default: the newest day with tickets) and stores the
@@ -74,10 +79,14 @@ public struct DefaultDetector {
         var first = lastJudged.map { $0 + 1 } ?? dataStart
         // Late tickets: when one of the newest judged days changed, judge it and every day after it again, from the
         // state before it, exactly as if its tickets had been there the first time.
+        // Withdrawing says "this alert was wrong": an alert already stored for those days (and maybe delivered) is
+        // kept while its finding holds, even where judging again would now only remember it as an ongoing incident.
+        var standing = Set<String>()
         if let lastJudged, options.lateDays > 0, last >= lastJudged,
            let changed = try state.firstChangedDay(from: lastJudged - options.lateDays + 1, through: lastJudged) {
             try state.forget(from: changed)
             outcome.rejudged = (changed...lastJudged).map { CivilDate(daysSinceEpoch: $0).description }
+            standing = try AlertStore(db: db).liveIDs(detector: Self.name, from: outcome.rejudged[0])
             first = changed
         }
         guard first <= last else { return outcome }
@@ -129,8 +138,12 @@ public struct DefaultDetector {
                 }
                 for (finding, assignment) in zip(findings, assignments) {
                     try state.record(day: date, finding: finding, incident: assignment.incident, alerted: assignment.alerted)
+                    let found = alert(finding, date: date, incident: assignment.incident)
                     if assignment.alerted {
-                        outcome.alerts.append(alert(finding, date: date, incident: assignment.incident))
+                        outcome.alerts.append(found)
+                    } else if standing.contains(found.id) {
+                        outcome.alerts.append(found)
+                        outcome.kept.append(found.id)
                     } else {
                         outcome.suppressed += 1
                     }

@@ -1,5 +1,5 @@
 /// The notebook's detector (`--detector seed`), reproduced exactly over the warehouse's daily aggregates so its
-/// alerts can be checked against the notebook's own output (shared/tools/seed_oracle.py).
+/// alerts can be checked against the notebook's steps in pandas (Tests/oracle/notebook_oracle.py).
 ///
 /// Its limits (z capped near √13, top queues and tags only, no seasonality) are deliberate: it is the reference
 /// the default detector is measured against, not something to improve.

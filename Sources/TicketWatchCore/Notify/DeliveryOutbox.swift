@@ -260,6 +260,32 @@ struct DeliveryOutbox {
         return result
     }
 
+    /// For each incident among `incidents`: the live alerts of it that the destination already had, as (id, date),
+    /// leaving out `excluding` (the alerts being sent now). Late tickets can make a day already alerted part of an
+    /// incident that began on the late day, under that day's incident id; the late alerts name what was sent
+    /// before, so the receiver can tell the days are one incident.
+    func delivered(incidents: Set<String>, destination: String, excluding: Set<String>) throws
+        -> [String: [(id: String, date: String)]]
+    {
+        guard !incidents.isEmpty else { return [:] }
+        var result: [String: [(id: String, date: String)]] = [:]
+        let rows = try db.prepare("""
+            SELECT a.id, a.date FROM alerts a JOIN deliveries d ON d.alert_id = a.id
+            WHERE a.incident = ? AND d.destination = ? AND d.status = 'delivered' AND a.withdrawn_at IS NULL
+            ORDER BY a.date, a.signal, a.level
+            """)
+        for incident in incidents.sorted() {
+            try rows.bind([.text(incident), .text(destination)])
+            while try rows.step() {
+                guard let id = rows.value(at: 0).string, let date = rows.value(at: 1).string,
+                      !excluding.contains(id) else { continue }
+                result[incident, default: []].append((id, date))
+            }
+            rows.reset()
+        }
+        return result
+    }
+
     /// Live alerts the destination has not had: pending (will be retried) and failed (refused for good), with
     /// the last error recorded for a failed one.
     func outstanding(destination: String, detector: String?) throws -> (pending: Int, failed: Int, lastFailure: String?) {

@@ -216,19 +216,24 @@ public struct Notifier {
     }
 
     /// The bodies for one destination: one Slack message, or the webhook body split by size.
-    /// Each alert goes with its evidence and, when late tickets brought it, says so.
+    /// Each alert goes with its evidence and, when late tickets brought it, says so, naming the alerts of its
+    /// incident the destination already had.
     func messages(for alerts: [Alert], kind: DestinationKind, name: String) throws -> [OutgoingMessage] {
         let ids = alerts.map(\.id)
         let evidence = try Evidence.load(ids, in: warehouse.db)
         let late = try AlertStore(db: warehouse.db).lateIDs(among: ids)
-        let reconfirmed = try DeliveryOutbox(db: warehouse.db).reconfirmed(destination: name)
+        let outbox = DeliveryOutbox(db: warehouse.db)
+        let reconfirmed = try outbox.reconfirmed(destination: name)
+        let lateIncidents = Set(alerts.filter { late.contains($0.id) }.compactMap(\.incident))
+        let sentBefore = try outbox.delivered(incidents: lateIncidents, destination: name, excluding: Set(ids))
         switch kind {
         case .slack:
             return SlackMessage.message(for: alerts, destination: name, evidence: evidence, late: late,
-                                        reconfirmed: reconfirmed).map { [$0] } ?? []
+                                        reconfirmed: reconfirmed, sentBefore: sentBefore).map { [$0] } ?? []
         case .webhook:
             return WebhookPayload.messages(for: alerts, destination: name, maxBytes: options.webhookMaxBytes,
-                                           evidence: evidence, late: late, reconfirmed: reconfirmed)
+                                           evidence: evidence, late: late, reconfirmed: reconfirmed,
+                                           sentBefore: sentBefore.mapValues { $0.map(\.id) })
         }
     }
 

@@ -21,8 +21,11 @@ public enum SlackMessage {
     /// `evidence` (by alert id) adds a line per item: expected, baseline, what moved with it, example tickets.
     /// `reconfirmed` (id → earlier delivery): alerts the channel was told were withdrawn, sent again because they
     /// hold after all; their items say so, or the channel would be left with the correction as the last word.
+    /// `sentBefore` (incident → its alerts the channel already had): an item of late alerts names them, since
+    /// the day sent before may now be part of the incident the late day began.
     public static func message(for alerts: [Alert], destination: String, evidence: [String: Evidence] = [:],
-                               late: Set<String> = [], reconfirmed: [String: String] = [:]) -> OutgoingMessage? {
+                               late: Set<String> = [], reconfirmed: [String: String] = [:],
+                               sentBefore: [String: [(id: String, date: String)]] = [:]) -> OutgoingMessage? {
         guard !alerts.isEmpty else { return nil }
         let items = NotificationItem.group(alerts)
         let dates = alerts.map(\.date).sorted()
@@ -41,7 +44,8 @@ public enum SlackMessage {
         var shown = 0
         for item in items {
             let text = sectionText(item, evidence: evidence[item.lead.id], late: late.contains(item.lead.id),
-                                   again: item.alerts.contains { reconfirmed[$0.id] != nil })
+                                   again: item.alerts.contains { reconfirmed[$0.id] != nil },
+                                   sentBefore: item.incident.flatMap { sentBefore[$0] } ?? [])
             let blocksAfter = blocks.count + 1 + 2  // this section, the summary, the closing context
             guard blocksAfter <= maxBlocks, used + text.count + reserve <= maxTotalCharacters else { break }
             blocks.append(section(text))
@@ -103,8 +107,12 @@ public enum SlackMessage {
     }
 
     /// One item: a single alert in two lines, or an incident with one line per alert (cut to the section limit).
-    static func sectionText(_ item: NotificationItem, evidence: Evidence? = nil, late: Bool = false, again: Bool = false) -> String {
+    static func sectionText(_ item: NotificationItem, evidence: Evidence? = nil, late: Bool = false,
+                            again: Bool = false, sentBefore: [(id: String, date: String)] = []) -> String {
+        let days = Set(sentBefore.map(\.date)).sorted().map(escape).joined(separator: ", ")
+        let sent = "\(sentBefore.count) alert\(sentBefore.count == 1 ? "" : "s") of \(days)"
         let lateMark = (late ? " · _late: found after tickets for this day came in late_" : "")
+            + (late && !sentBefore.isEmpty ? " · _same incident as the \(sent) sent before_" : "")
             + (again ? " · _found again: holds after all, despite the earlier correction_" : "")
         let evidenceText = evidence.map { "\n" + evidenceLine($0) } ?? ""
         if item.alerts.count == 1 {

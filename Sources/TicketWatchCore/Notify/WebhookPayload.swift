@@ -15,10 +15,13 @@ public enum WebhookPayload {
 
     /// `evidence` (by alert id) is added to each alert as an `evidence` object; `late` alerts carry `"late": true`,
     /// and alerts sent again after a correction (`reconfirmed`, id → earlier delivery) `"reconfirmed": true`.
+    /// `sentBefore` (incident → ids of its alerts the receiver already had) gives an item of that incident a
+    /// `"same_incident_as"` array: late alerts can start the incident that a day already sent now belongs to.
     public static func messages(for alerts: [Alert], destination: String, maxBytes: Int = defaultMaxBytes,
                                 evidence: [String: Evidence] = [:], late: Set<String> = [],
-                                reconfirmed: [String: String] = [:]) -> [OutgoingMessage] {
-        let extras = Extras(evidence: evidence, late: late, reconfirmed: Set(reconfirmed.keys))
+                                reconfirmed: [String: String] = [:],
+                                sentBefore: [String: [String]] = [:]) -> [OutgoingMessage] {
+        let extras = Extras(evidence: evidence, late: late, reconfirmed: Set(reconfirmed.keys), sentBefore: sentBefore)
         let items = NotificationItem.group(alerts)
         guard !items.isEmpty else { return [] }
 
@@ -28,7 +31,7 @@ public enum WebhookPayload {
         var size = envelope
         for item in items {
             let cost = item.alerts.map { alertObject($0, extras).serialized().utf8.count + 1 }.reduce(0, +)
-                + itemObject(item).serialized().utf8.count + 1
+                + itemObject(item, extras).serialized().utf8.count + 1
             if size + cost > maxBytes, !chunks[chunks.count - 1].isEmpty {
                 chunks.append([])
                 size = envelope
@@ -48,6 +51,7 @@ public enum WebhookPayload {
         var evidence: [String: Evidence] = [:]
         var late: Set<String> = []
         var reconfirmed: Set<String> = []
+        var sentBefore: [String: [String]] = [:]
     }
 
     static func body(alerts: [Alert], items: [NotificationItem], part: Int, parts: Int, extras: Extras = Extras()) -> JSONValue {
@@ -57,7 +61,7 @@ public enum WebhookPayload {
             ("part", .int(part)),
             ("parts", .int(parts)),
             ("alerts", .array(alerts.map { alertObject($0, extras) })),
-            ("items", .array(items.map(itemObject))),
+            ("items", .array(items.map { itemObject($0, extras) })),
         ])
     }
 
@@ -82,11 +86,15 @@ public enum WebhookPayload {
         return .object(members)
     }
 
-    static func itemObject(_ item: NotificationItem) -> JSONValue {
-        .object([
+    static func itemObject(_ item: NotificationItem, _ extras: Extras = Extras()) -> JSONValue {
+        var members: [(String, JSONValue)] = [
             ("date", .string(item.date)),
             ("incident", .optional(item.incident)),
             ("alert_ids", .array(item.alerts.map { .string($0.id) })),
-        ])
+        ]
+        if let incident = item.incident, let sent = extras.sentBefore[incident], !sent.isEmpty {
+            members.append(("same_incident_as", .array(sent.map { .string($0) })))
+        }
+        return .object(members)
     }
 }

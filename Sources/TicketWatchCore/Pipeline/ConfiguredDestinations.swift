@@ -6,7 +6,7 @@ import Foundation
 /// quotes the URL.
 public enum ConfiguredDestinations {
     public static func resolve(
-        _ configured: [TicketWatchConfig.ConfiguredDestination],
+        _ configured: [ConfiguredDestination],
         credentialsDirectory: String? = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"]
     ) -> (destinations: [Destination], problems: [DestinationProblem]) {
         var destinations: [Destination] = []

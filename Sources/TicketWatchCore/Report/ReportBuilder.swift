@@ -9,9 +9,9 @@ public struct ReportOptions: Sendable {
     public var days: Int?
     /// Only this detector's alerts; nil shows every detector's.
     public var detector: String?
-    /// How many of the busiest queues and tags get a plot even without an alert.
-    public var busiestQueues = 6
-    public var busiestTags = 8
+    /// The notebook's rule the bands are drawn with (thresholds, window) and how many of the busiest queues and
+    /// tags get a plot even without an alert: the seed detector's settings, so the band shows what it judges.
+    public var seed = SeedDetector.Options()
     /// Upper bound on plotted queues and tags, so a warehouse with hundreds of alerted tags still gives a page of
     /// a few megabytes; the rest are listed in the alert table without a plot.
     public var maxSeriesPlots = 120
@@ -52,10 +52,6 @@ struct ReportBuilder {
     let db: Database
     let options: ReportOptions
 
-    /// The notebook's thresholds, used to draw the seed detector's band.
-    private static let globalThreshold = 3.0
-    private static let seriesThreshold = 3.5
-
     /// The high-priority set an alert's details record (`high_set`), if any.
     static func highSet(of alert: Alert) -> [String]? {
         guard let details = alert.details, let data = details.data(using: .utf8),
@@ -93,11 +89,11 @@ struct ReportBuilder {
                     threshold: Double, anchor: String, matching: (Alert) -> Bool) -> ReportSeries {
             // The band follows the notebook's rows: only days that have tickets at all.
             let rows = values.indices.map { hasTickets[$0] ? values[$0] : nil }
-            let band = ExpectedBand.rolling(rows, threshold: threshold)
+            let band = ExpectedBand.rolling(rows, threshold: threshold, window: options.seed.window)
             return ReportSeries(
                 level: level, signal: signal, title: title, unit: unit,
                 days: Array(calendar[shown]), values: Array(values[shown]), band: Array(band[shown]),
-                bandLabel: "expected band: 14-day rolling mean ± \(threshold.formatted()) × std (the notebook's rule)",
+                bandLabel: "expected band: \(options.seed.window)-day rolling mean ± \(threshold.formatted()) × std (the notebook's rule)",
                 alerts: periodAlerts.filter(matching), anchor: anchor)
         }
 
@@ -109,11 +105,11 @@ struct ReportBuilder {
         let setOf: (Alert) -> [String] = { ReportBuilder.highSet(of: $0) ?? notebookSet }
         var global = [
             series(level: "global", signal: "tickets_total", title: "Daily ticket volume (all queues)", unit: .count,
-                   values: total, threshold: ReportBuilder.globalThreshold, anchor: "plot-total") {
+                   values: total, threshold: options.seed.totalThreshold, anchor: "plot-total") {
                 $0.level == "global" && !isRate($0)
             },
             series(level: "global", signal: "high_rate", title: "Share of high-priority tickets (priority high)",
-                   unit: .rate, values: rate, threshold: ReportBuilder.globalThreshold, anchor: "plot-high-rate") {
+                   unit: .rate, values: rate, threshold: options.seed.highRateThreshold, anchor: "plot-high-rate") {
                 isRate($0) && setOf($0) == notebookSet
             },
         ]
@@ -128,7 +124,7 @@ struct ReportBuilder {
             let values: [Double?] = calendar.indices.map { hasTickets[$0] ? inSet[$0] / total[$0]! : nil }
             global.append(series(
                 level: "global", signal: "high_rate", title: "Share of high-priority tickets (priority \(set.joined(separator: " or ")))",
-                unit: .rate, values: values, threshold: ReportBuilder.globalThreshold, anchor: "plot-high-rate-\(offset + 2)") {
+                unit: .rate, values: values, threshold: options.seed.highRateThreshold, anchor: "plot-high-rate-\(offset + 2)") {
                 isRate($0) && setOf($0) == set
             })
         }
@@ -136,7 +132,7 @@ struct ReportBuilder {
         // Queues and tags: every one that alerted, busiest first, then the busiest that did not.
         var budget = options.maxSeriesPlots
         var unplotted: [String] = []
-        func levelSeries(kind: String, table: String, column: String, busiest: Int) throws -> [ReportSeries] {
+        func levelSeries(kind: String, table: String, column: String, busiest: Int, threshold: Double) throws -> [ReportSeries] {
             let volumes = try db.query("""
                 SELECT \(column), sum(tickets) FROM \(table) WHERE day >= ? AND day <= ?
                 GROUP BY \(column) ORDER BY 2 DESC, 1
@@ -160,12 +156,14 @@ struct ReportBuilder {
                 statement.reset()
                 let level = "\(kind):\(name)"
                 return series(level: level, signal: "\(kind)_volume", title: "\(kind == "queue" ? "Queue" : "Tag") \(name): tickets a day",
-                              unit: .count, values: values, threshold: ReportBuilder.seriesThreshold,
+                              unit: .count, values: values, threshold: threshold,
                               anchor: "plot-\(kind)-\(offset + 1)") { $0.level == level }
             }
         }
-        let queues = try levelSeries(kind: "queue", table: "daily_queues", column: "queue", busiest: options.busiestQueues)
-        let tags = try levelSeries(kind: "tag", table: "daily_tags", column: "tag", busiest: options.busiestTags)
+        let queues = try levelSeries(kind: "queue", table: "daily_queues", column: "queue", busiest: options.seed.topQueues,
+                                     threshold: options.seed.queueThreshold)
+        let tags = try levelSeries(kind: "tag", table: "daily_tags", column: "tag", busiest: options.seed.topTags,
+                                   threshold: options.seed.tagThreshold)
         let tickets = Int(total[shown].compactMap { $0 }.reduce(0, +))
         var content = ReportContent(
             periodStart: start, periodEnd: last, tickets: tickets, alerts: periodAlerts, global: global,

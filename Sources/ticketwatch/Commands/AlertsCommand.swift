@@ -7,8 +7,13 @@ struct AlertsCommand: ParsableCommand {
         commandName: "alerts",
         abstract: "List stored alerts, or mark one as useful or noise.",
         discussion: """
+        Without a subcommand it lists, and takes the options of `list` (`ticketwatch alerts list --help` \
+        explains each): --detector NAME, --since YYYY-MM-DD, --signal NAME, --format table|csv|json, and \
+        --withdrawn to include the alerts a later detection withdrew (a destination that had one got a correction).
+
         Example:
           ticketwatch alerts --since 2025-03-01
+          ticketwatch alerts --withdrawn --since 2025-03-01
           ticketwatch alerts mark 3f9a1c2b7d4e5f60 --noise --note "monthly invoice run"
         """,
         subcommands: [AlertsListCommand.self, AlertsMarkCommand.self],

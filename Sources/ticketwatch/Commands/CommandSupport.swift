@@ -28,11 +28,3 @@ func shellQuoted(_ word: String) -> String {
 }
 
 extension TicketFormat: ExpressibleByArgument {}
-extension TicketSource: ExpressibleByArgument {}
-
-/// `--high-priorities high,urgent`: the names as tickets.priority stores them (trimmed, lower-cased).
-enum HighPriorities {
-    static func parse(_ text: String) -> [String] {
-        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
-    }
-}

@@ -48,63 +48,15 @@ struct IngestCommand: ParsableCommand {
         valueName: "name=header"))
     var columns: [String] = []
 
-    @Option(help: ArgumentHelp(
-        "The tool that wrote the files: zendesk, freshdesk, jira or generic. Default: detected per file (config: ingest.source).",
-        valueName: "name"))
-    var source: TicketSource?
-
-    @Option(name: .customLong("map-group"), help: ArgumentHelp(
-        "Name a Zendesk or Freshdesk group: its tickets get NAME as their queue (else the group id). Repeatable.",
-        valueName: "id=name"))
-    var groupNames: [String] = []
-
-    @Option(name: .customLong("groups"), help: ArgumentHelp(
-        "A group list: the JSON the helpdesk's groups API returns, or ID,NAME lines (config: ingest.groups_file).",
-        valueName: "file"))
-    var groupsFile: String?
-
-    @Option(help: ArgumentHelp(
-        "The files' date format, e.g. 'dd/MM/yyyy HH:mm:ss', 'M/d/yyyy h:mm a', or the Jira instance's (config: ingest.date_format). ISO dates are read without it, and day/month dates when their values settle the order.",
-        valueName: "pattern"))
-    var dateFormat: String?
-
-    @Option(help: ArgumentHelp(
-        "The field separator of CSV files: , ; | or tab (config: ingest.delimiter). Default: detected from the header and the first rows.",
-        valueName: "char"))
-    var delimiter: String?
-
-    @Option(name: .customLong("null"), help: ArgumentHelp(
-        "A value that means missing, such as '#N/B', NULL or '?': NULL in optional fields, a reject in the id or date. Repeatable (config: ingest.nulls).",
-        valueName: "marker"))
-    var nullMarkers: [String] = []
-
-    @Option(help: ArgumentHelp(
-        "The export's priority scale, e.g. '1=urgent,2=high,3=medium,4=low,5=low'; '1 - Critical' is read as 1 (config: [ingest.priorities]).",
-        valueName: "raw=priority,..."))
-    var priorityMap: String?
-
-    @Option(name: .customLong("tag-column"), help: ArgumentHelp(
-        "A column whose non-empty value is a tag of the ticket. Repeatable (config: ingest.tag_columns).",
-        valueName: "header"))
-    var tagColumns: [String] = []
-
-    @Flag(help: "Name the --tag-column tags column:value, so SQL can tell them apart (config: ingest.tag_prefix).")
-    var tagPrefix = false
-
-    @Option(help: ArgumentHelp(
-        "The Jira column the queue comes from (config: ingest.queue_column). Default: Request Type, else Component/s.",
-        valueName: "header"))
-    var queueColumn: String?
+    @OptionGroup(title: "How the helpdesk's exports are read")
+    var reading: IngestSettingsOptions
 
     @Option(help: ArgumentHelp(
         "Where days come from: timestamps (the date column), synthetic (seeded days over 120 days from 2025-01-01), or batch:N (every N tickets one day).",
         valueName: "timestamps|synthetic|batch:N"))
     var timeline = "timestamps"
 
-    @Option(help: ArgumentHelp(
-        "The warehouse's time zone, fixed when it is created (default UTC). Days are taken in it.",
-        valueName: "zone"))
-    var timezone: String?
+    @OptionGroup var zone: TimezoneOption
 
     func validate() throws {
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("'-' (standard input) can be given once") }
@@ -118,25 +70,11 @@ struct IngestCommand: ParsableCommand {
                 let (field, header) = try ColumnMapping.parseOverride(text)
                 mapping.overrides[field] = header
             }
-            let config = try warehouse.loadConfig()
-            var settings = config.ingest
-            if let groupsFile { settings.groupsFile = groupsFile }
-            if let dateFormat { settings.dateFormat = dateFormat }
-            if let queueColumn { settings.queueColumn = queueColumn }
-            if let source { settings.source = source }
-            var sources = try settings.sourceOptions()
-            for text in groupNames { try sources.groups.add(option: text) }
-            var dialect = settings.dialect
-            if let dateFormat { dialect.dateFormat = dateFormat }
-            if let delimiter { dialect.delimiter = try ImportDialect.parseDelimiter(delimiter) }
-            if !nullMarkers.isEmpty { dialect.nullMarkers = nullMarkers }
-            if let priorityMap { dialect.priorityMap = try ImportDialect.parsePriorityMap(priorityMap) }
-            if !tagColumns.isEmpty { dialect.tagColumns = tagColumns }
-            if tagPrefix { dialect.tagPrefix = true }
+            let settings = try warehouse.settings(reading, zone)
             let options = IngestOptions(format: format, mapping: mapping, timeline: try Timeline(parsing: timeline),
-                                        sources: sources, dialect: dialect)
+                                        sources: try settings.ingest.sourceOptions(), dialect: try settings.ingest.dialect())
             let logger = warehouse.makeLogger()
-            let store = try warehouse.open(timeZone: timezone, logger: logger)
+            let store = try warehouse.open(settings, logger: logger)
             let line = ProgressLine()
             let ingestor = Ingestor(warehouse: store, options: options, logger: logger, progress: line.update)
             _ = try ingestor.ingest(files) { summary in

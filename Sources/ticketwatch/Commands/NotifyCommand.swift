@@ -29,8 +29,11 @@ struct NotifyCommand: ParsableCommand {
 
     @OptionGroup var warehouse: WarehouseOptions
 
-    @OptionGroup(title: "Destinations and delivery")
+    @OptionGroup(title: "Destinations")
     var delivery: DeliveryOptions
+
+    @OptionGroup(title: "Delivery")
+    var notify: NotifySettingsOptions
 
     @Option(help: ArgumentHelp("Only this detector's alerts (default: all detectors').", valueName: "name"))
     var detector: String?
@@ -43,8 +46,8 @@ struct NotifyCommand: ParsableCommand {
             // libcurl's global set-up belongs before anything else in the process.
             try CurlGlobal.initialize()
             let logger = warehouse.makeLogger()
-            let config = try warehouse.loadConfig()
-            var (destinations, problems, options) = try delivery.resolve(config: config)
+            let settings = try warehouse.settings(notify)
+            var (destinations, problems, options) = delivery.resolve(settings)
             guard !destinations.isEmpty || !problems.isEmpty else {
                 throw ValidationError("no destination: give --slack-file FILE or --webhook-file FILE (or --slack URL, "
                                       + "--webhook URL), or [[destinations]] in the config file")
@@ -53,15 +56,9 @@ struct NotifyCommand: ParsableCommand {
             for problem in problems {
                 printError("\(problem)")
             }
-            let store = try warehouse.open(logger: logger)
+            let store = try warehouse.open(settings, logger: logger)
             options.dryRun = dryRun
             options.detector = detector
-            // Recovery waits out the default detector's incident gap and late window, as configured for it.
-            var detectorOptions = DefaultDetectorOptions()
-            try DetectorParameters.apply(config.detectorParameters["default"] ?? [:], to: &detectorOptions,
-                                         file: config.file ?? "the config file")
-            options.incidentGapDays = detectorOptions.incidentGapDays
-            options.lateDays = detectorOptions.lateDays
             let report = try Notifier(warehouse: store, options: options, logger: logger).run(destinations, problems: problems)
 
             for problem in report.problems.dropFirst(problems.count) {

@@ -9,7 +9,8 @@ struct ReportCommand: ParsableCommand {
         Writes DIR/index.html — inline SVG and CSS, nothing fetched from the network, readable offline and as an \
         e-mail attachment — and DIR/alerts.csv (the notebook's t6_alerts.csv columns first). The page shows a \
         summary, the daily volume and high-priority rate, every queue and tag that alerted and the busiest ones, \
-        each with its expected band and the alert days marked, and all alerts grouped by day.
+        each with its expected band and the alert days marked, and all alerts grouped by day. The bands and the \
+        number of busiest queues and tags plotted follow the config file's [detect.seed] (the notebook's rule).
         """)
 
     @OptionGroup var warehouse: WarehouseOptions
@@ -34,9 +35,11 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let logger = warehouse.makeLogger()
-            let store = try warehouse.open(logger: logger)
+            let settings = try warehouse.settings()
+            let store = try warehouse.open(settings, logger: logger)
             try Aggregator(warehouse: store, logger: logger).run()  // days whose tickets changed: recounted first
-            let options = ReportOptions(since: since.flatMap(CivilDate.init), days: days, detector: detector)
+            var options = ReportOptions(since: since.flatMap(CivilDate.init), days: days, detector: detector)
+            options.seed = settings.detect.seedDetector
             let written = try ReportWriter(warehouse: store, options: options, logger: logger).write(to: out)
             print("report: \(written.pagePath) (\(written.plots) plots, \(written.alerts) alerts, \(written.pageBytes / 1024) KiB) and \(written.csvPath)")
         }

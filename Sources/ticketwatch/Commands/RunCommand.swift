@@ -26,81 +26,61 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var warehouse: WarehouseOptions
 
-    @Option(help: ArgumentHelp("The directory new ticket files arrive in (config: inbox).", valueName: "dir"))
-    var inbox: String?
+    @OptionGroup var job: JobSettingsOptions
 
-    @Option(help: ArgumentHelp("Leave files modified this recently for the next run (config: settle_seconds; default 60).", valueName: "seconds"))
-    var settleSeconds: Int?
-
-    @Option(help: ArgumentHelp("default or seed (config: detect.detector; default: default).", valueName: "name"))
-    var detector: String?
-
-    @OptionGroup(title: "Destinations and delivery (in addition to the config file's [[destinations]])")
-    var delivery: DeliveryOptions
-
-    @Option(help: ArgumentHelp("The warehouse's time zone when it is created (config: timezone; default UTC).", valueName: "zone"))
-    var timezone: String?
-
-    @Option(help: ArgumentHelp(
-        "Priorities the default detector counts as high, comma-separated (config: detect.high_priorities; default high,urgent). The seed detector counts exactly high.",
-        valueName: "list"))
-    var highPriorities: String?
+    @OptionGroup var zone: TimezoneOption
 
     @Option(help: ArgumentHelp(
         "Run as if today were this day: only the days before it are judged (for replaying history; default: today in the warehouse's time zone).",
         valueName: "YYYY-MM-DD"))
     var today: String?
 
+    @OptionGroup(title: "Destinations (in addition to the config file's [[destinations]])")
+    var delivery: DeliveryOptions
+
+    @OptionGroup(title: "Delivery")
+    var notify: NotifySettingsOptions
+
+    @OptionGroup(title: "The detector and the default detector's parameters")
+    var detect: DetectSettingsOptions
+
+    @OptionGroup(title: "The notebook's constants (seed detector)")
+    var seed: SeedSettingsOptions
+
     /// EX_TEMPFAIL: another run holds the job; try later.
     static let alreadyRunning = ExitCode(75)
 
     func validate() throws {
-        if let detector, ![DefaultDetector.name, SeedDetector.name].contains(detector) {
-            throw ValidationError("--detector \(detector): expected default or seed")
-        }
-        if let settleSeconds, settleSeconds < 0 { throw ValidationError("--settle-seconds cannot be negative") }
-        if let highPriorities, HighPriorities.parse(highPriorities).isEmpty {
-            throw ValidationError("--high-priorities: name at least one priority, e.g. high,urgent")
-        }
         if let today, CivilDate(today) == nil { throw ValidationError("--today \(today): expected a date as YYYY-MM-DD") }
     }
 
     func run() throws {
         try reportingErrors {
             try CurlGlobal.initialize()
-            let config = try warehouse.loadConfig()
+            let resolved = try warehouse.settings(job, zone, notify, detect, seed)
             let logger = warehouse.makeLogger()
-            let file = config.file ?? "(no config file)"
-            guard let inboxPath = inbox ?? config.inbox else {
+            guard let inboxPath = resolved.job.inbox else {
                 throw ValidationError("no inbox: give --inbox DIR or set `inbox` in the config file")
             }
-            let path = WarehouseLocation.resolve(warehouse.db, configured: config.db)
             let lock: JobLock
             do {
-                lock = try JobLock(warehousePath: path)
+                lock = try JobLock(warehousePath: resolved.warehouse.db)
             } catch let error as JobLock.LockError {
                 printError("\(error)")
                 throw Self.alreadyRunning
             }
             defer { withExtendedLifetime(lock) {} }
-            let store = try warehouse.open(timeZone: timezone, logger: logger)
+            let store = try warehouse.open(resolved, logger: logger)
 
             var settings = DailyJobSettings(inbox: inboxPath)
-            settings.settleSeconds = settleSeconds ?? config.settleSeconds ?? 60
+            settings.settleSeconds = resolved.job.settleSeconds
             settings.today = today.flatMap(CivilDate.init)
-            settings.detector = detector ?? config.detector ?? DefaultDetector.name
-            guard [DefaultDetector.name, SeedDetector.name].contains(settings.detector) else {
-                throw ConfigError(file: file, key: "detect.detector", problem: "expected \"default\" or \"seed\"")
-            }
-            try DetectorParameters.apply(config.detectorParameters["seed"] ?? [:], to: &settings.seedDetector, file: file)
-            if let high = highPriorities.map(HighPriorities.parse) ?? config.highPriorities {
-                settings.defaultDetector.highPriorities = high
-            }
-            settings.ingest.sources = try config.ingest.sourceOptions()
-            settings.ingest.dialect = config.ingest.dialect
-            try DetectorParameters.apply(config.detectorParameters["default"] ?? [:], to: &settings.defaultDetector, file: file)
-
-            (settings.destinations, settings.destinationProblems, settings.notify) = try delivery.resolve(config: config)
+            settings.detector = resolved.detect.detector
+            settings.seedDetector = resolved.detect.seedDetector
+            settings.defaultDetector = resolved.detect.defaultDetector
+            settings.ingest.sources = try resolved.ingest.sourceOptions()
+            settings.ingest.dialect = try resolved.ingest.dialect()
+            (settings.destinations, settings.destinationProblems, settings.notify) = delivery.resolve(resolved)
 
             let summary = try DailyJob(warehouse: store, settings: settings, logger: logger).run()
             report(summary)

@@ -4,10 +4,7 @@ import TicketWatchCore
 
 /// The options every command shares: which warehouse, which settings file, and how much to log.
 struct WarehouseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "The SQLite warehouse. Created when missing.",
-        discussion: "Default: $TICKETWATCH_DB, else `db` in the config file, else ./ticketwatch.db.",
-        valueName: "path"))
+    @Option(name: .long, help: .setting("db", valueName: "path"))
     var db: String?
 
     @Option(name: .long, help: ArgumentHelp(
@@ -19,15 +16,21 @@ struct WarehouseOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log each step (to standard error).")
     var verbose = false
 
-    /// The settings file's content, or the built-in defaults when there is none.
-    func loadConfig() throws -> TicketWatchConfig {
-        guard let path = try TicketWatchConfig.locate(explicit: config) else { return TicketWatchConfig() }
-        return try TicketWatchConfig.load(path: path)
+    /// The settings in force: defaults, the config file, the environment, then `--db` and the options of
+    /// `groups` (`SettingsResolver`). Every command that needs a setting gets it from here.
+    func settings(_ groups: any SettingsOptionGroup...) throws -> Settings {
+        let file = try SettingsFile.locate(explicit: config).map(SettingsFile.load)
+        var given: [String: [String]] = db.map { ["db": [$0]] } ?? [:]
+        for group in groups { given.merge(group.given) { _, new in new } }
+        do {
+            return try SettingsResolver().resolve(file: file, options: given)
+        } catch let error as SettingError where error.origin == .option {
+            throw ValidationError(error.description)  // a usage error: exit status 64, with the usage
+        }
     }
 
-    /// Option, then environment, then config file, then the default (design.md's precedence). For messages;
-    /// `open` reports a broken config file properly.
-    var resolvedPath: String { WarehouseLocation.resolve(db, configured: (try? loadConfig())?.db) }
+    /// The warehouse's path, for messages; `open` reports a broken config file properly.
+    var resolvedPath: String { (try? settings())?.warehouse.db ?? db ?? "ticketwatch.db" }
 
     func makeLogger() -> Logger { WarehouseOptions.logger(verbose: verbose) }
 
@@ -38,9 +41,16 @@ struct WarehouseOptions: ParsableArguments {
         return logger
     }
 
-    func open(timeZone: String? = nil, logger: Logger) throws -> Warehouse {
-        let settings = try loadConfig()
-        return try Warehouse(path: WarehouseLocation.resolve(db, configured: settings.db),
-                             timeZone: timeZone, defaultTimeZone: settings.timezone, logger: logger)
+    func open(logger: Logger) throws -> Warehouse {
+        try open(settings(), logger: logger)
+    }
+
+    /// A time zone given as an option must match an existing warehouse's; one from the config file only applies
+    /// to a new warehouse (`Warehouse.init`).
+    func open(_ settings: Settings, logger: Logger) throws -> Warehouse {
+        let zone = settings.warehouse.timezone
+        let explicit = settings.origin(of: "timezone") == .option
+        return try Warehouse(path: settings.warehouse.db, timeZone: explicit ? zone : nil,
+                             defaultTimeZone: explicit ? nil : zone, logger: logger)
     }
 }

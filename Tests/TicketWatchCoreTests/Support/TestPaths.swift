@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where tests find the shared fixtures and put their scratch warehouses.
+/// Where tests find the repository's fixtures and tools and put their scratch warehouses.
 enum TestPaths {
     /// The package root: the nearest directory above this file holding Package.swift.
     static let repositoryRoot: URL = {
@@ -12,11 +12,14 @@ enum TestPaths {
         fatalError("no Package.swift above \(#filePath)")
     }()
 
-    /// `shared/` sits beside the clone (/work/main and /work/shared; the same layout in CI).
-    static let sharedDirectory: URL = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    /// A file under Tests/Fixtures (see its README for how each was made).
+    static func fixture(_ relativePath: String) -> URL {
+        repositoryRoot.appendingPathComponent("Tests/Fixtures").appendingPathComponent(relativePath)
+    }
 
-    static func shared(_ relativePath: String) -> URL {
-        sharedDirectory.appendingPathComponent(relativePath)
+    /// A file of the repository, such as `scripts/generate-tickets.py` or `Tests/oracle/notebook_oracle.py`.
+    static func file(_ relativePath: String) -> URL {
+        repositoryRoot.appendingPathComponent(relativePath)
     }
 
     /// A fresh path in its own new temporary directory (room for the -wal and -shm files), unique per call so
