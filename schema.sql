@@ -84,7 +84,7 @@ CREATE TABLE IF NOT EXISTS priority_names (
     helpdesk  TEXT NOT NULL,                  -- 'generic' | 'zendesk' | 'freshdesk' | 'jira'
     raw       TEXT NOT NULL,                  -- as the export writes it, trimmed (matched ignoring case)
     priority  TEXT NOT NULL,                  -- what tickets.priority stores
-    origin    TEXT NOT NULL,                  -- 'built-in' | 'seen'
+    origin    TEXT NOT NULL,                  -- 'built-in' | 'seen' | 'mapped' (--priority-map)
     PRIMARY KEY (helpdesk, raw)
 ) WITHOUT ROWID;
 INSERT OR IGNORE INTO priority_names(helpdesk, raw, priority, origin) VALUES

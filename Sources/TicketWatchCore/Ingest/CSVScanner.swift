@@ -62,6 +62,13 @@ struct CSVRecord {
         withField(i) { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Every field is empty: a row of only separators, as spreadsheets pad an export. One comparison, since the
+    /// fields' bytes lie back to back.
+    var isBlank: Bool {
+        precondition(owner.generation == generation, "CSVRecord used after CSVScanner.next() was called again")
+        return fieldCount == 0 || ends[fieldCount - 1] == 0
+    }
+
     func isValidUTF8(_ i: Int) -> Bool {
         withField(i) { UTF8Validation.isValid($0) }
     }
@@ -71,9 +78,9 @@ struct CSVRecord {
         let limit = 1000
         var out: [UInt8] = []
         for i in 0..<fieldCount {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
+            if i > 0 { out.append(owner.delimiter) }
             withField(i) { field in
-                let needsQuotes = field.contains { $0 == CSVScanner.comma || $0 == CSVScanner.quote
+                let needsQuotes = field.contains { $0 == owner.delimiter || $0 == CSVScanner.quote
                     || $0 == CSVScanner.lineFeed || $0 == CSVScanner.carriageReturn }
                 guard needsQuotes else { return out.append(contentsOf: field) }
                 out.append(CSVScanner.quote)
@@ -97,13 +104,15 @@ struct CSVRecord {
 /// open quote swallowed still load. A quote that closes on a later line than it opened and is followed by garbage
 /// (`"abc` … `,"x"y`) is treated the same way: the open quote, not the later one, is almost always the mistake.
 final class CSVScanner {
-    fileprivate static let comma = UInt8(ascii: ",")
+    static let comma = UInt8(ascii: ",")
     fileprivate static let quote = UInt8(ascii: "\"")
     fileprivate static let lineFeed = UInt8(ascii: "\n")
     fileprivate static let carriageReturn = UInt8(ascii: "\r")
 
     let path: String
     let maxRecordBytes: Int
+    /// The field separator: `,` unless the file says otherwise (`DelimiterSniffer`, `--delimiter`).
+    let delimiter: UInt8
 
     /// Bytes consumed so far (never decreases, even when the scanner seeks back).
     var bytesRead: Int { max(highWater, reader.offset) }
@@ -134,8 +143,10 @@ final class CSVScanner {
     }
 
     /// `chunkSize` exists for tests that put chunk boundaries everywhere; production uses the 1 MiB default.
-    init(path: String, maxRecordBytes: Int = 1 << 20, chunkSize: Int = ChunkedFileReader.defaultChunkSize) throws {
+    init(path: String, delimiter: UInt8 = CSVScanner.comma, maxRecordBytes: Int = 1 << 20,
+         chunkSize: Int = ChunkedFileReader.defaultChunkSize) throws {
         self.path = path
+        self.delimiter = delimiter
         self.maxRecordBytes = max(1, maxRecordBytes)
         self.reader = try ChunkedFileReader(path: path, chunkSize: chunkSize)
         try reader.skipByteOrderMark()
@@ -162,6 +173,7 @@ final class CSVScanner {
 
     private func scanRecord() throws -> CSVItem? {
         let p = reader.base
+        let delimiter = self.delimiter
         var i = reader.position
         var n = reader.count
 
@@ -229,7 +241,7 @@ final class CSVScanner {
                     state = .quoted
                     anyQuoted = true
                     fieldOpenLine = line
-                } else if b == Self.comma {
+                } else if b == delimiter {
                     i += 1
                     endField()
                 } else if b == Self.lineFeed {
@@ -242,16 +254,16 @@ final class CSVScanner {
                 }
 
             case .unquoted:
-                // Hot loop: a quote here is literal, so only comma and LF matter.
+                // Hot loop: a quote here is literal, so only the delimiter and LF matter.
                 let start = i
                 while i < n {
                     let b = p[i]
-                    if b == Self.comma || b == Self.lineFeed { break }
+                    if b == delimiter || b == Self.lineFeed { break }
                     i += 1
                 }
                 append(p + start, i - start)
                 if i == n { continue }
-                if p[i] == Self.comma {
+                if p[i] == delimiter {
                     i += 1
                     endField()
                     state = .fieldStart
@@ -285,7 +297,7 @@ final class CSVScanner {
                     i += 1
                     append(p + i - 1, 1)
                     state = .quoted
-                } else if b == Self.comma {
+                } else if b == delimiter {
                     i += 1
                     endField()
                     state = .fieldStart

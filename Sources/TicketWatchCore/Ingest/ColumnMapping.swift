@@ -25,12 +25,30 @@ public struct ColumnMapping: Sendable {
         var index: [TicketField: Int] = [:]
         /// `tag_1` … `tag_N`, in number order, when there is no single tags column.
         var tagColumns: [Int] = []
+        /// `--tag-column` columns, each with the prefix its tags get (empty without `--tag-prefix`).
+        var namedTagColumns: [(index: Int, prefix: [UInt8])] = []
         var headerCount = 0
+        /// The header without its trailing unnamed columns (spreadsheets pad exports with empty ones).
+        var namedCount = 0
         var ignored: [String] = []
+
+        /// Why a record does not fit the header, or nil: it has every column, or stops anywhere among the
+        /// trailing unnamed ones with nothing under them.
+        func fieldCountProblem(_ record: CSVRecord) -> String? {
+            guard record.count >= namedCount, record.count <= headerCount else {
+                let expected = namedCount < headerCount ? "\(namedCount) to \(headerCount)" : "\(headerCount)"
+                return "expected \(expected) fields (as the header), found \(record.count)"
+            }
+            for i in namedCount..<record.count where !Whitespace.trimmed(record.field(i)).isEmpty {
+                return "a value in column \(i + 1), which the header leaves unnamed (it names \(namedCount) columns)"
+            }
+            return nil
+        }
     }
 
-    func resolve(header: [String], source: String) throws -> CSVColumns {
+    func resolve(header: [String], source: String, dialect: ImportDialect = ImportDialect()) throws -> CSVColumns {
         var columns = CSVColumns(headerCount: header.count)
+        columns.namedCount = (header.lastIndex { !$0.trimmedWhitespace.isEmpty } ?? -1) + 1
         let normalized = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         for field in TicketField.allCases {
             if let wanted = overrides[field] {
@@ -52,8 +70,16 @@ public struct ColumnMapping: Sendable {
                 .sorted { $0.0 < $1.0 }
                 .map(\.1)
         }
-        let used = Set(columns.index.values).union(columns.tagColumns)
-        columns.ignored = header.enumerated().filter { !used.contains($0.offset) }.map(\.element)
+        for name in dialect.tagColumns {
+            guard let at = header.firstIndex(of: name)
+                    ?? normalized.firstIndex(of: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw IngestError.tagColumnMissing(source: source, header: name, available: header)
+            }
+            columns.namedTagColumns.append((at, dialect.tagPrefix ? Array((header[at] + ":").utf8) : []))
+        }
+        let used = Set(columns.index.values).union(columns.tagColumns).union(columns.namedTagColumns.map(\.index))
+        columns.ignored = header.prefix(columns.namedCount).enumerated().filter { !used.contains($0.offset) }
+            .map(\.element)
         return columns
     }
 

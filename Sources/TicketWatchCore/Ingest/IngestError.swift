@@ -4,7 +4,7 @@ public enum IngestError: Error, CustomStringConvertible {
     case fileMissing(String)
     case fileUnreadable(String, reason: String)
     case emptyFile(String)
-    case noDateColumn(source: String, header: [String])
+    case noDateColumn(source: String, header: [String], delimiter: UInt8 = 0x2C)  // ","
     case mappedColumnMissing(source: String, field: TicketField, header: String, available: [String])
     case unknownFormat(source: String)
     case badColumnOption(String, reason: String)
@@ -15,7 +15,11 @@ public enum IngestError: Error, CustomStringConvertible {
     case badGroupOption(String, reason: String)
     case groupFile(String, reason: String)
     case optionNotForSource(option: String, source: String, kind: TicketSource)
-    case dateFormatNotForSource(source: String, kind: TicketSource)
+    case badDelimiter(String)
+    case badPriorityMap(String, reason: String)
+    case tagColumnMissing(source: String, header: String, available: [String])
+    case ambiguousDayMonth(source: String, column: String, example: String, dayFirst: String, monthFirst: String)
+    case mixedDayMonth(source: String, column: String, dayFirstExample: String, monthFirstExample: String)
 
     public var description: String {
         switch self {
@@ -25,8 +29,9 @@ public enum IngestError: Error, CustomStringConvertible {
             "\(path): cannot read it (\(reason)); check its permissions (nothing was loaded from it)"
         case .emptyFile(let path):
             "\(path): the file is empty, it has no header row (nothing was loaded from it)"
-        case let .noDateColumn(source, header):
-            "\(source): no date column among [\(Self.shown(header))]; looked for "
+        case let .noDateColumn(source, header, delimiter):
+            "\(source): no date column among [\(Self.shown(header))] (columns separated by \(ImportDialect.name(ofDelimiter: delimiter))"
+                + (header.count == 1 ? "; if another separator is used, give --delimiter" : "") + "); looked for "
                 + TicketField.createdAt.aliases.joined(separator: ", ")
                 + ". Name it with --column created_at=HEADER, or give --timeline synthetic or --timeline batch:N for data without dates (nothing was loaded from it)"
         case let .mappedColumnMissing(source, field, header, available):
@@ -44,18 +49,26 @@ public enum IngestError: Error, CustomStringConvertible {
             "\(source): no \"\(column)\" column in this Jira CSV (it has: \(Self.shown(Array(available.prefix(40))))\(available.count > 40 ? ", …" : "")). "
                 + "Export with \"Export CSV (all fields)\", or name the queue column with --queue-column (nothing was loaded from it)"
         case .badDateFormat(let format):
-            "--date-format '\(format)': not a usable date pattern (it cannot read back a date it writes); Jira's default is 'dd/MMM/yy h:mm a', as in 28/Nov/25 5:03 PM"
+            "--date-format '\(format)': not a usable date pattern (it needs day, month and year, a 12-hour 'h' needs 'a', and letters other than y M d H h m s S a X Z must be quoted); for example 'dd/MM/yyyy HH:mm:ss', 'M/d/yyyy h:mm a', or Jira's default 'dd/MMM/yy h:mm a' as in 28/Nov/25 5:03 PM"
+        case .badDelimiter(let text):
+            "--delimiter '\(text)': expected one of , ; | or tab (leave it out to detect it from the header)"
+        case let .badPriorityMap(text, reason):
+            "--priority-map '\(text)': \(reason); expected RAW=PRIORITY pairs such as '1=urgent,2=high,3=medium,4=low,5=low'"
+        case let .tagColumnMissing(source, header, available):
+            "\(source): --tag-column \(AlertFormatter.printable(header)) names a column the header does not have (it has: \(Self.shown(available.filter { !$0.isEmpty }))) (nothing was loaded from it)"
+        case let .ambiguousDayMonth(source, column, example, dayFirst, monthFirst):
+            "\(source): the dates in column \(AlertFormatter.printable(column)) read both ways and no value decides (none has a day above 12): '\(AlertFormatter.printable(example))' is "
+                + "\(DateOrderInference.reading(example, pattern: dayFirst)) day first or \(DateOrderInference.reading(example, pattern: monthFirst)) month first. "
+                + "Give --date-format '\(dayFirst)' (day first) or --date-format '\(monthFirst)' (month first) (nothing was loaded from it)"
+        case let .mixedDayMonth(source, column, dayFirstExample, monthFirstExample):
+            "\(source): the dates in column \(AlertFormatter.printable(column)) are written both day first ('\(AlertFormatter.printable(dayFirstExample))') and month first ('\(AlertFormatter.printable(monthFirstExample))'). "
+                + "Give --date-format with the order the export uses; rows in the other order are then rejected one by one (nothing was loaded from it)"
         case let .badGroupOption(text, reason):
             "--map-group \(text): \(reason)"
         case let .groupFile(path, reason):
             "\(path) (group list): \(reason)"
         case let .optionNotForSource(option, source, kind):
             "\(source): \(option) applies to generic files, and this is a \(kind.displayName); its columns are read by name (nothing was loaded from it)"
-        case let .dateFormatNotForSource(source, kind):
-            "\(source): --date-format (config: ingest.date_format) is not applied to a \(kind.displayName) yet: its "
-                + "dates are read as ISO 8601 (2025-02-05 or 2025-02-05T13:32:57Z), and the format would leave every other "
-                + "date rejected. Leave the date format out for this file; it applies to Jira CSV exports (nothing was "
-                + "loaded from it)"
         }
     }
 

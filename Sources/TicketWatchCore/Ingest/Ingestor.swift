@@ -18,13 +18,16 @@ public struct IngestOptions: Sendable {
     public var timeline: Timeline
     /// Which helpdesk wrote the files (or detect it), and what its exports need (group names, Jira's dates).
     public var sources: SourceOptions
+    /// How the exports write their rows: delimiter, date form, missing-value markers, priority scale, tag columns.
+    public var dialect: ImportDialect
 
     public init(format: TicketFormat? = nil, mapping: ColumnMapping = ColumnMapping(), timeline: Timeline = .timestamps,
-                sources: SourceOptions = SourceOptions()) {
+                sources: SourceOptions = SourceOptions(), dialect: ImportDialect = ImportDialect()) {
         self.format = format
         self.mapping = mapping
         self.timeline = timeline
         self.sources = sources
+        self.dialect = dialect
     }
 }
 
@@ -58,16 +61,16 @@ public final class Ingestor {
 
     /// Loads `sources` (paths, or "-" for standard input) and returns one summary per file.
     public func ingest(_ sources: [String], onFileDone: (FileSummary) -> Void = { _ in }) throws -> [FileSummary] {
-        var prepared: [(InputFile, ColumnMapping.CSVColumns?, PreparedSource)] = []
-        defer { prepared.forEach { $0.0.cleanUp() } }
+        var prepared: [PreparedFile] = []
+        defer { prepared.forEach { $0.input.cleanUp() } }
         for source in sources {
             let input = try InputFile(source: source, format: options.format)
             // Listed before it is examined, so a spooled standard input is removed even when examining fails.
-            prepared.append((input, nil, PreparedSource(kind: .generic)))
+            prepared.append(PreparedFile(input: input))
             let kind = try PreparedSource.prepare(input, options: options)
-            prepared[prepared.count - 1].2 = kind
-            if input.format == .csv, kind.kind == .generic {
-                prepared[prepared.count - 1].1 = try readHeader(input)
+            prepared[prepared.count - 1].kind = kind
+            if kind.kind == .generic {
+                try prepareGeneric(&prepared[prepared.count - 1])
             }
         }
         // The writer only refers to the file row and the ticket rows it has just written itself, so checking
@@ -80,24 +83,38 @@ public final class Ingestor {
         let rollbackJournal = history && warehouse.switchToRollbackJournal()
         defer { if rollbackJournal { warehouse.switchToWriteAheadLog() } }
         var summaries: [FileSummary] = []
-        for (input, columns, kind) in prepared {
-            let summary = try load(input, columns: columns, kind: kind)
+        for file in prepared {
+            let summary = try load(file)
             onFileDone(summary)
             summaries.append(summary)
         }
         return summaries
     }
 
-    private func readHeader(_ input: InputFile) throws -> ColumnMapping.CSVColumns {
-        let header = try CSVHeader.read(input)
-        let columns = try options.mapping.resolve(header: header, source: input.source)
-        if columns.index[.createdAt] == nil, options.timeline == .timestamps {
-            throw IngestError.noDateColumn(source: input.source, header: header)
+    /// A generic file's delimiter, columns and date form, settled before anything is loaded.
+    private func prepareGeneric(_ file: inout PreparedFile) throws {
+        let input = file.input
+        if input.format == .csv {
+            file.delimiter = options.dialect.delimiter ?? DelimiterSniffer.detect(path: input.path)
+            let header = try CSVHeader.read(input, delimiter: file.delimiter)
+            let columns = try options.mapping.resolve(header: header, source: input.source, dialect: options.dialect)
+            if columns.index[.createdAt] == nil, options.timeline == .timestamps {
+                throw IngestError.noDateColumn(source: input.source, header: Array(header.prefix(columns.namedCount)),
+                                               delimiter: file.delimiter)
+            }
+            file.columns = columns
         }
-        return columns
+        if let format = options.dialect.dateFormat {
+            file.dates = try DatePattern(format)
+        } else if options.timeline == .timestamps {
+            let form = try DateForm.infer(file, mapping: options.mapping)
+            file.dates = form.map { try? DatePattern($0) } ?? nil
+            file.inferredDateFormat = form
+        }
     }
 
-    private func load(_ input: InputFile, columns: ColumnMapping.CSVColumns?, kind: PreparedSource) throws -> FileSummary {
+    private func load(_ file: PreparedFile) throws -> FileSummary {
+        let input = file.input, columns = file.columns, kind = file.kind
         let db = warehouse.db
         return try db.writeTransaction {
             if let earlier = try db.query(
@@ -115,7 +132,7 @@ public final class Ingestor {
                 """, [.text(input.source), .text(input.sha256), .text(input.format.rawValue),
                       .text(options.timeline.recorded), SQLValue(input.bytes), .text(Clock.nowUTC()),
                       .text(kind.kind.rawValue)])
-            let vocabulary = LoadVocabulary(source: kind.kind)
+            let vocabulary = LoadVocabulary(source: kind.kind, priorityMap: options.dialect.priorityMap)
             let writer = try TicketWriter(db: db, fileID: db.lastInsertRowID, source: input.source, vocabulary: vocabulary,
                                           helpdesk: kind.kind)
             // The writer stores batches on a second thread: it must be idle before this transaction ends either way.
@@ -125,10 +142,13 @@ public final class Ingestor {
                 fileKey: String(input.sha256.prefix(12)),
                 hasIDColumn: columns.map { $0.index[.ticketID] != nil } ?? true,
                 vocabulary: vocabulary)
+            validator.dates = file.dates
+            validator.nulls = NullMarkers(options.dialect.nullMarkers)
             var clock = TimelineClock(options.timeline)
+            var emptyRows = 0
             switch (kind.kind, input.format) {
             case (.generic, .csv):
-                try loadCSV(input, columns: columns!, writer: writer, validator: &validator, clock: &clock)
+                emptyRows = try loadCSV(file, columns: columns!, writer: writer, validator: &validator, clock: &clock)
             case (.generic, .jsonl):
                 try loadJSONL(input, writer: writer, validator: &validator, clock: &clock)
             default:
@@ -142,23 +162,30 @@ public final class Ingestor {
             summary.helpdesk = kind.kind
             summary.contentSHA256 = input.sha256
             summary.ignoredColumns = columns?.ignored ?? []
+            summary.emptyRows = emptyRows
+            summary.inferredDateFormat = file.inferredDateFormat
             logger.info("file loaded", metadata: [
                 "source": "\(input.source)", "loaded": "\(summary.loaded)", "rejected": "\(summary.rejected)",
+                "empty_rows": "\(summary.emptyRows)", "earlier_versions": "\(summary.earlierVersions)",
             ])
             return summary
         }
     }
 
+    /// Returns the number of rows of only separators, skipped.
     private func loadCSV(
-        _ input: InputFile, columns: ColumnMapping.CSVColumns, writer: TicketWriter,
+        _ file: PreparedFile, columns: ColumnMapping.CSVColumns, writer: TicketWriter,
         validator: inout TicketValidator, clock: inout TimelineClock
-    ) throws {
-        let scanner = try CSVScanner(path: input.path)
+    ) throws -> Int {
+        let input = file.input
+        let scanner = try CSVScanner(path: input.path, delimiter: file.delimiter)
         _ = try scanner.next()  // the header, already read
         let used = columns.index.sorted { $0.value < $1.value }
-        let checkedColumns = used.map(\.value) + columns.tagColumns
+        let checkedColumns = used.map(\.value) + columns.tagColumns + columns.namedTagColumns.map(\.index)
+        let unnamedColumns = columns.namedCount < columns.headerCount
+        let tagColumns = TagColumnReader(columns: columns.namedTagColumns, nulls: validator.nulls)
         var fields = TicketFields()
-        var records = 0
+        var records = 0, emptyRows = 0
         while let item = try scanner.next() {
             records += 1
             report(input, bytesRead: scanner.bytesRead, fileSize: scanner.fileSize, records: records)
@@ -167,13 +194,18 @@ public final class Ingestor {
                 _ = clock.nextDay()
                 try writer.reject(line: line, reason: reason, raw: raw)
             case .record(let record):
-                let day = clock.nextDay()
-                guard record.count == columns.headerCount else {
-                    try writer.reject(
-                        line: record.line,
-                        reason: "expected \(columns.headerCount) fields (as the header), found \(record.count)",
-                        raw: record.rawText)
+                if record.isBlank {
+                    emptyRows += 1
                     continue
+                }
+                let day = clock.nextDay()
+                // Spreadsheets pad a header with unnamed columns: a row may stop at the named ones or fill them,
+                // but a value under no name means the row is not what the header says.
+                if record.count != columns.headerCount || unnamedColumns {
+                    if let reason = columns.fieldCountProblem(record) {
+                        try writer.reject(line: record.line, reason: reason, raw: record.rawText)
+                        continue
+                    }
                 }
                 if let bad = checkedColumns.first(where: { !record.isValidUTF8($0) }) {
                     try writer.reject(line: record.line, reason: "invalid UTF-8 in column \(bad + 1)", raw: nil)
@@ -189,22 +221,25 @@ public final class Ingestor {
                     case .priority: fields.priority = value
                     case .tags: fields.tagList = value
                     case .subject: fields.subject = value
+                    case .updatedAt: fields.updatedAt = value
                     }
                 }
                 for index in columns.tagColumns { fields.tagValues.append(record.field(index)) }
+                if !columns.namedTagColumns.isEmpty { tagColumns.append(record, to: &fields) }
                 switch validator.validate(fields, line: record.line, timelineDay: day) {
                 case .valid(let ticket): try writer.write(ticket, tags: validator.tagIDs, line: record.line)
                 case .rejected(let reason): try writer.reject(line: record.line, reason: reason, raw: record.rawText)
                 }
             }
         }
+        return emptyRows
     }
 
     private func loadJSONL(
         _ input: InputFile, writer: TicketWriter, validator: inout TicketValidator, clock: inout TimelineClock
     ) throws {
         let scanner = try LineScanner(path: input.path)
-        let mapping = options.mapping
+        let mapping = options.mapping, dialect = options.dialect, nulls = validator.nulls
         var records = 0
         while let item = try scanner.next() {
             records += 1
@@ -236,7 +271,13 @@ public final class Ingestor {
             raw.queue = mapping.key(for: .queue, in: object).flatMap { JSONText.scalar(object[$0]) }
             raw.priority = mapping.key(for: .priority, in: object).flatMap { JSONText.scalar(object[$0]) }
             raw.subject = mapping.key(for: .subject, in: object).flatMap { JSONText.scalar(object[$0]) }
+            raw.updatedAt = mapping.key(for: .updatedAt, in: object).flatMap { JSONText.scalar(object[$0]) }
             if let key = mapping.key(for: .tags, in: object) { raw.tags = JSONFields.tags(object[key]) }
+            for key in dialect.tagColumns {
+                guard let value = JSONText.scalar(object[key])?.trimmedWhitespace, !value.isEmpty,
+                      !(nulls?.isMarker(value) ?? false) else { continue }
+                raw.tags.append(dialect.tagPrefix ? "\(key):\(value)" : value)
+            }
             try writer.take(raw, line: item.line, rawText: text, day: day, validator: &validator)
         }
     }

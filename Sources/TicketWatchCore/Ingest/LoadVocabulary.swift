@@ -9,8 +9,8 @@ final class LoadVocabulary {
     /// The source's priority names and what each becomes; records the names met for `priority_names`.
     private(set) var priorityNames: PriorityVocabulary
 
-    init(source: TicketSource = .generic) {
-        priorityNames = PriorityVocabulary(source: source)
+    init(source: TicketSource = .generic, priorityMap: [String: String] = [:]) {
+        priorityNames = PriorityVocabulary(source: source, map: priorityMap)
     }
 
     /// Queues verbatim, as `tickets.queue` stores them.

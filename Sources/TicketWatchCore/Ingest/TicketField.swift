@@ -6,6 +6,8 @@ public enum TicketField: String, CaseIterable, Sendable {
     case priority
     case tags
     case subject
+    /// The helpdesk's update time of this version: in an event log (several rows per ticket) the newest wins.
+    case updatedAt = "updated_at"
 
     /// Header or key names recognised without a `--column` mapping, in order of preference.
     public var aliases: [String] {
@@ -16,6 +18,7 @@ public enum TicketField: String, CaseIterable, Sendable {
         case .priority: ["priority", "priority_norm"]
         case .tags: ["tags", "tags_str"]
         case .subject: ["subject", "text"]
+        case .updatedAt: ["updated_at"]
         }
     }
 

@@ -28,7 +28,7 @@ final class TicketUpdates {
         self.fileID = fileID
         self.helpdesk = helpdesk
         existing = try db.prepare("""
-            SELECT t.id, t.content_hash, t.updated_at, t.day, f.helpdesk, f.source, t.line
+            SELECT t.id, t.content_hash, t.updated_at, t.day, f.helpdesk, f.source, t.line, t.file_id
             FROM tickets AS t JOIN ingest_files AS f ON f.id = t.file_id WHERE t.ticket_id = ?
             """)
         update = try db.prepare("""
@@ -40,10 +40,17 @@ final class TicketUpdates {
         markDay = try db.prepare("INSERT OR IGNORE INTO dirty_days(day) VALUES (?)")
     }
 
-    func apply(_ ticket: StoredTicket, line: Int) throws -> Outcome {
+    /// The outcome, and whether the stored version came from this same file: then one of the two rows is an
+    /// earlier version in an event log (several rows per ticket), which `ingest` counts as such.
+    func apply(_ ticket: StoredTicket, line: Int) throws -> (Outcome, sameFile: Bool) {
         try existing.bind([.text(ticket.ticketID)])
         defer { existing.reset() }
-        guard try existing.step() else { return .duplicate }  // unreachable: the insert found the id
+        guard try existing.step() else { return (.duplicate, false) }  // unreachable: the insert found the id
+        let sameFile = existing.int64(at: 7) == fileID
+        return (try apply(ticket, line: line), sameFile)
+    }
+
+    private func apply(_ ticket: StoredTicket, line: Int) throws -> Outcome {
         let row = existing.row()
         let rowID = existing.int64(at: 0)
         let storedHash = existing.int64(at: 1)

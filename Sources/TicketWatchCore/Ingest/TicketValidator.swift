@@ -27,10 +27,16 @@ struct TicketValidator {
     let fileKey: String
     let hasIDColumn: Bool
     let vocabulary: LoadVocabulary
+    /// A file's own date form (`--date-format`, or the day/month order its values settled); ISO is read anyway.
+    var dates: DatePattern?
+    /// `--null` markers: NULL in an optional field, a reject in the id or the date.
+    var nulls: NullMarkers?
     /// The last valid ticket's tags, as ids in `vocabulary.tags`, in input order.
     private(set) var tagIDs: [Int32] = []
     /// Holds what the validator writes itself (the UTC text, a made-up id) until the next record.
     private let scratch = ByteArena(capacity: 256)
+    /// A date in `dates`' form rewritten as ISO text, for the parser.
+    private let isoScratch = ByteArena(capacity: 64)
 
     init(timestamps: TimestampParser, fileKey: String, hasIDColumn: Bool, vocabulary: LoadVocabulary) {
         self.timestamps = timestamps
@@ -45,6 +51,39 @@ struct TicketValidator {
     }
 
     mutating func validate(_ fields: TicketFields, line: Int, timelineDay: CivilDate?) -> Outcome {
+        guard let nulls else { return validateFields(fields, line: line, timelineDay: timelineDay) }
+        if hasIDColumn, let marker = nulls.marker(fields.ticketID) {
+            return .rejected("ticket_id is '\(marker)', a missing-value marker (--null)")
+        }
+        if timelineDay == nil, let marker = nulls.marker(fields.createdAt) {
+            return .rejected("created_at is '\(marker)', a missing-value marker (--null)")
+        }
+        var cleared = fields
+        cleared.queue = nulls.clear(fields.queue)
+        cleared.priority = nulls.clear(fields.priority)
+        cleared.subject = nulls.clear(fields.subject)
+        cleared.updatedAt = nulls.clear(fields.updatedAt)
+        cleared.channel = nulls.clear(fields.channel)
+        cleared.ticketType = nulls.clear(fields.ticketType)
+        cleared.tagList = nulls.clear(fields.tagList)
+        cleared.tagValues = fields.tagValues.filter { nulls.marker($0) == nil }
+        return validateFields(cleared, line: line, timelineDay: timelineDay)
+    }
+
+    /// A time stamp as written, or rewritten from the file's date form when it has one and the text is not ISO.
+    private mutating func parseTime(_ text: UnsafeBufferPointer<UInt8>) -> ResolvedTimestamp? {
+        guard let dates, !DatePattern.looksISO(text) else { return timestamps.parse(bytes: text) }
+        isoScratch.removeAll()
+        guard dates.writeISO(text, to: isoScratch) else { return nil }
+        return timestamps.parse(bytes: isoScratch.span(0, isoScratch.count))
+    }
+
+    private var expectedForm: String {
+        guard let dates else { return TimestampParser.expectedForm + " (or give its form with --date-format)" }
+        return "expected the date format '\(dates.pattern)' or an ISO 8601 date such as 2025-01-31T09:15:00Z"
+    }
+
+    private mutating func validateFields(_ fields: TicketFields, line: Int, timelineDay: CivilDate?) -> Outcome {
         scratch.removeAll()
         var givenID = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         var madeIDLength = 0
@@ -65,9 +104,9 @@ struct TicketValidator {
             guard let text = fields.createdAt, !Whitespace.trimmed(text).isEmpty else {
                 return .rejected("missing required field created_at")
             }
-            guard let parsed = timestamps.parse(bytes: text) else {
+            guard let parsed = parseTime(text) else {
                 let shown = String(decoding: text, as: UTF8.self).prefix(60)
-                return .rejected("unparseable created_at '\(shown)': \(TimestampParser.expectedForm)")
+                return .rejected("unparseable created_at '\(shown)': \(expectedForm)")
             }
             resolved = parsed
         }
@@ -78,9 +117,9 @@ struct TicketValidator {
         resolved.writeUTCText(to: scratch)
         let updatedAtOffset = scratch.count
         if let text = fields.updatedAt, !Whitespace.trimmed(text).isEmpty {
-            guard let parsed = timestamps.parse(bytes: text) else {
+            guard let parsed = parseTime(text) else {
                 let shown = String(decoding: text, as: UTF8.self).prefix(60)
-                return .rejected("unparseable updated_at '\(shown)': \(TimestampParser.expectedForm)")
+                return .rejected("unparseable updated_at '\(shown)': \(expectedForm)")
             }
             parsed.writeUTCText(to: scratch)
         }

@@ -315,7 +315,9 @@ private final class BatchInserter {
             tagsJSON: batch.text(ticket.tagsJSON), contentHash: ticket.contentHash,
             updatedAtUTC: batch.text(ticket.updatedAt), channel: batch.text(ticket.channel),
             ticketType: batch.text(ticket.ticketType))
-        switch try updates.apply(stored, line: ticket.line) {
+        let (outcome, sameFile) = try updates.apply(stored, line: ticket.line)
+        if sameFile { summary.earlierVersions += 1 }
+        switch outcome {
         case .duplicate: summary.duplicates += 1
         case .updated(let days):
             summary.updated += 1
@@ -337,6 +339,11 @@ public struct FileSummary: Sendable, Equatable {
     /// Repeated ids whose content differs but whose update time is older than the stored version's: not applied.
     public var outdated = 0
     public var rejected = 0
+    /// Rows whose ticket had another row in the same file (an event log, or an export listing a ticket per
+    /// change): one of each pair was an earlier version. Also counted above as duplicate, updated or outdated.
+    public var earlierVersions = 0
+    /// Rows of only separators (spreadsheets pad exports with them): skipped, not rejected.
+    public var emptyRows = 0
     public var days = 0
     /// The SHA-256 of the file's content, as `ingest_files` records it.
     public var contentSHA256 = ""
@@ -344,6 +351,8 @@ public struct FileSummary: Sendable, Equatable {
     public var alreadyLoadedAs: String?
     public var alreadyLoadedAt: String?
     public var ignoredColumns: [String] = []
+    /// The date pattern read from the values (day or month first), when the file gave no ISO dates.
+    public var inferredDateFormat: String?
     /// The tool that wrote the file (`--source`, or detected).
     public var helpdesk: TicketSource = .generic
 

@@ -26,12 +26,14 @@ public enum SettingValue: Sendable, Equatable {
     case list([String])
     /// `[ingest.groups]` and `--map-group`: names by id. Later layers add to it, entry by entry.
     case names([String: String])
+    case flag(Bool)
 
     var text: String { if case .text(let value) = self { value } else { "" } }
     var whole: Int { if case .whole(let value) = self { value } else { 0 } }
     var number: Double { if case .number(let value) = self { value } else { 0 } }
     var list: [String] { if case .list(let value) = self { value } else { [] } }
     var names: [String: String] { if case .names(let value) = self { value } else { [:] } }
+    var flag: Bool { if case .flag(let value) = self { value } else { false } }
 
     /// As `config show` prints it: TOML's own spelling, so a line can be copied into the config file.
     var shown: String {
@@ -40,6 +42,7 @@ public enum SettingValue: Sendable, Equatable {
         case .whole(let value): "\(value)"
         case .number(let value): value == value.rounded() && abs(value) < 1e15 ? "\(Int(value))" : "\(value)"
         case .list(let values): "[" + values.map(Self.quoted).joined(separator: ", ") + "]"
+        case .flag(let value): "\(value)"
         case .names(let names):
             names.isEmpty ? "{}" : "{ " + names.keys.sorted().map { "\(Self.quoted($0)) = \(Self.quoted(names[$0]!))" }
                 .joined(separator: ", ") + " }"
@@ -76,6 +79,13 @@ public struct Setting {
         case daysOrAll
         /// A TOML table of strings in the file (`id = "name"`), repeatable `ID=NAME` on the command line.
         case names
+        /// A TOML list in the file; on the command line one item per value, never split on commas (a column
+        /// name or a missing-value marker may hold one), the values of a repeated option adding up.
+        case values
+        /// A TOML table of strings in the file (`1 = "urgent"`); `RAW=NAME,RAW=NAME` on the command line.
+        case scale
+        /// `true` or `false` in the file; a flag on the command line.
+        case flag
     }
 
     /// Dotted path in the config file: `detect.default.false_discovery_rate`.
@@ -120,7 +130,7 @@ public struct Setting {
                 return .failure(.init("expected a number"))
             }
             return checked(.number(number))
-        case .list:
+        case .list, .values:
             let example = "expected a list of strings, e.g. [\"high\", \"urgent\"]"
             guard let array = value.array else { return .failure(.init(example)) }
             var items: [String] = []
@@ -133,7 +143,10 @@ public struct Setting {
             if let days = value.int { return parse(text: "\(days)") }
             guard let text = value.string else { return .failure(.init("expected a number of days or \"all\"")) }
             return parse(text: text)
-        case .names:
+        case .flag:
+            guard let flag = value.bool else { return .failure(.init("expected true or false")) }
+            return checked(.flag(flag))
+        case .names, .scale:
             guard let table = value.table else {
                 return .failure(.init("expected a table ([\(key)]) of id = \"name\""))
             }
@@ -177,6 +190,21 @@ public struct Setting {
                 return .failure(.init("expected a number of days (0 or more) or \"all\""))
             }
             return checked(.text(text))
+        case .values:
+            return checked(.list([text]))
+        case .flag:
+            guard let flag = Bool(text.lowercased()) else { return .failure(.init("expected true or false")) }
+            return checked(.flag(flag))
+        case .scale:
+            var names: [String: String] = [:]
+            for pair in text.split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    return .failure(.init("expected RAW=PRIORITY pairs, for example 1=urgent,2=high,3=medium"))
+                }
+                names[parts[0]] = parts[1]
+            }
+            return checked(.names(names))
         case .names:
             let parts = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {

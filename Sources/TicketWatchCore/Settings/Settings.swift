@@ -37,12 +37,31 @@ public struct Settings: Sendable {
     public struct IngestSettings: Sendable {
         /// nil: each file's source is detected from its content.
         public var source: TicketSource?
-        /// As given (option or `ingest.date_format`); nil: not given. Where it applies: `DateFormatScope`.
+        /// As given (option or `ingest.date_format`); nil: not given. Jira's files and generic ones read it.
         public var dateFormat: String?
         public var queueColumn: String?
         public var groupsFile: String?
         /// `[ingest.groups]` and `--map-group`: group id → queue name.
         public var groups: [String: String] = [:]
+        /// How a generic file writes its rows (`ImportDialect`): as given, checked by their settings' rows.
+        public var delimiter: String?
+        public var nulls: [String] = []
+        /// `[ingest.priorities]` and `--priority-map`: the export's priority → the stored one.
+        public var priorities: [String: String] = [:]
+        public var tagColumns: [String] = []
+        public var tagPrefix = false
+
+        /// These settings as the loaders' `ImportDialect`.
+        public func dialect() throws -> ImportDialect {
+            var dialect = ImportDialect(dateFormat: dateFormat, nullMarkers: nulls, tagColumns: tagColumns,
+                                        tagPrefix: tagPrefix)
+            if let delimiter { dialect.delimiter = try ImportDialect.parseDelimiter(delimiter) }
+            for raw in priorities.keys.sorted() {
+                try ImportDialect.addPriority(raw: raw, priority: priorities[raw]!, to: &dialect.priorityMap,
+                                              option: "ingest.priorities")
+            }
+            return dialect
+        }
 
         /// These settings as the loaders' options; the group list file is read here.
         public func sourceOptions() throws -> SourceOptions {
@@ -50,7 +69,6 @@ public struct Settings: Sendable {
             if let groupsFile { try options.groups.load(file: groupsFile) }
             for id in groups.keys.sorted() { options.groups.add(id: id, name: groups[id]!) }
             if let dateFormat { options.jiraDateFormat = dateFormat }
-            options.dateFormatGiven = dateFormat != nil
             options.jiraQueueColumn = queueColumn
             return options
         }

@@ -54,8 +54,17 @@ public struct SettingsResolver {
                 }
             }
         }
-        if case .names = setting.kind { return found }
-        return found.last.map { [$0] } ?? []
+        switch setting.kind {
+        case .names, .scale:
+            return found
+        case .values:
+            // A repeated option is one list; it replaces the file's.
+            let given = found.filter { $0.0 == .option }
+            if given.count > 1 { return [(.option, .list(given.flatMap { $0.1.list }))] }
+            return found.last.map { [$0] } ?? []
+        default:
+            return found.last.map { [$0] } ?? []
+        }
     }
 
     /// What the detectors cannot use together, said with where each value came from; and an option for one

@@ -14,8 +14,12 @@ struct IngestCommand: ParsableCommand {
         queues through --map-group or --groups, else stay group ids.
 
         Generic columns are found by name: ticket_id or id; created_at, created or created_date; queue; priority \
-        or priority_norm; tags or tags_str ('a | b'), or tag_1 … tag_N; subject or text. Other columns are \
-        ignored; --column maps a differently named one.
+        or priority_norm; tags or tags_str ('a | b'), or tag_1 … tag_N; subject or text; updated_at (in a file \
+        with several rows per ticket, the newest row wins). Other columns are ignored; --column maps a \
+        differently named one. The separator (, ; tab |) is detected from the header; unnamed trailing columns \
+        and rows of only separators are skipped. Dates are ISO 8601, or day/month dates whose values settle the \
+        order (a first number above 12 is a day); when no value settles it the file is refused with both \
+        readings, and --date-format says which.
 
         Each file is loaded in one transaction. Bad rows do not stop the load: each is recorded in the \
         ingest_rejects table with its file, line and reason (see them with `ticketwatch rejects`). A ticket \
@@ -27,6 +31,8 @@ struct IngestCommand: ParsableCommand {
           ticketwatch ingest --db tw.db tickets.csv
           ticketwatch ingest --db tw.db --source zendesk --map-group 360001234567=Billing export-2025-11-28.json
           ticketwatch ingest --db tw.db --date-format "yyyy-MM-dd HH:mm" jira-export.csv
+          ticketwatch ingest --db tw.db --null '#N/B' --priority-map '1=urgent,2=high,3=medium,4=low,5=low' \\
+            --column ticket_id="Incident ID" --column created_at="Open Time" export.csv
         """)
 
     @OptionGroup var warehouse: WarehouseOptions
@@ -66,7 +72,7 @@ struct IngestCommand: ParsableCommand {
             }
             let settings = try warehouse.settings(reading, zone)
             let options = IngestOptions(format: format, mapping: mapping, timeline: try Timeline(parsing: timeline),
-                                        sources: try settings.ingest.sourceOptions())
+                                        sources: try settings.ingest.sourceOptions(), dialect: try settings.ingest.dialect())
             let logger = warehouse.makeLogger()
             let store = try warehouse.open(settings, logger: logger)
             let line = ProgressLine()
@@ -89,6 +95,12 @@ struct IngestCommand: ParsableCommand {
         var line = "\(s.source)\(s.helpdesk == .generic ? "" : " (\(s.helpdesk.rawValue))"): \(s.loaded) loaded, \(s.duplicates) duplicates, \(s.rejected) rejected"
         if s.updated > 0 { line += ", \(s.updated) updated" }
         if s.outdated > 0 { line += ", \(s.outdated) older versions not applied" }
+        if s.emptyRows > 0 { line += ", \(s.emptyRows) empty row\(s.emptyRows == 1 ? "" : "s") skipped" }
+        if s.earlierVersions > 0 {
+            let rows = s.earlierVersions == 1 ? "1 row was an earlier version" : "\(s.earlierVersions) rows were earlier versions"
+            line += "; \(rows) of tickets in the file (the newest of each is stored)"
+        }
+        if let pattern = s.inferredDateFormat { line += "; dates read as \(pattern)" }
         if !s.ignoredColumns.isEmpty {
             // Named, so that a misspelt column (say "queu") is noticed rather than silently dropped.
             // Header names are the file's data, shown the way the terminal cannot take as control sequences.

@@ -79,6 +79,7 @@ struct RunCommand: ParsableCommand {
             settings.seedDetector = resolved.detect.seedDetector
             settings.defaultDetector = resolved.detect.defaultDetector
             settings.ingest.sources = try resolved.ingest.sourceOptions()
+            settings.ingest.dialect = try resolved.ingest.dialect()
             (settings.destinations, settings.destinationProblems, settings.notify) = delivery.resolve(resolved)
 
             let summary = try DailyJob(warehouse: store, settings: settings, logger: logger).run()

@@ -19,6 +19,8 @@ extension SettingsOptionGroup {
                 given[name] = [value]
             } else if let option = child.value as? Option<[String]>, !option.wrappedValue.isEmpty {
                 given[name] = option.wrappedValue
+            } else if let flag = child.value as? Flag<Bool>, flag.wrappedValue {
+                given[name] = ["true"]
             }
         }
         return given
@@ -93,6 +95,11 @@ struct IngestSettingsOptions: SettingsOptionGroup {
     @Option(help: .setting("ingest.groups", valueName: "id=name")) var mapGroup: [String] = []
     @Option(help: .setting("ingest.date_format", valueName: "pattern")) var dateFormat: String?
     @Option(help: .setting("ingest.queue_column", valueName: "header")) var queueColumn: String?
+    @Option(help: .setting("ingest.delimiter", valueName: "char")) var delimiter: String?
+    @Option(help: .setting("ingest.nulls", valueName: "marker")) var null: [String] = []
+    @Option(help: .setting("ingest.priorities", valueName: "raw=priority,...")) var priorityMap: String?
+    @Option(help: .setting("ingest.tag_columns", valueName: "header")) var tagColumn: [String] = []
+    @Flag(help: .setting("ingest.tag_prefix")) var tagPrefix = false
 }
 
 /// The time zone a new warehouse is created with (`ingest`, `run`).

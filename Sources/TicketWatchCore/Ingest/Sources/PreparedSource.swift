@@ -15,7 +15,9 @@ struct PreparedSource {
         if kind != .generic, !options.mapping.overrides.isEmpty {
             throw IngestError.optionNotForSource(option: "--column", source: input.source, kind: kind)
         }
-        try DateFormatScope.check(options.sources, kind: kind, source: input.source)
+        if kind != .generic, !options.dialect.tagColumns.isEmpty {
+            throw IngestError.optionNotForSource(option: "--tag-column", source: input.source, kind: kind)
+        }
         switch kind {
         case .jira:
             let columns = try JiraColumns.resolve(header: CSVHeader.read(input), queueColumn: options.sources.jiraQueueColumn,

@@ -10,15 +10,30 @@ struct PriorityVocabulary {
     let source: TicketSource
     /// Built-in names, keyed lower-cased.
     private let table: [String: String]
+    /// `--priority-map`, keyed lower-cased: wins over the built-in names, and is also read by a value's leading
+    /// number (`1 - Critical` → the entry for `1`), as ServiceNow and HP Service Manager write their scales.
+    private let map: [String: String]
     /// Every trimmed name met in this file and what it became: a cache for the per-row work and the rows
     /// `record` writes.
     private(set) var seen: [String: String] = [:]
 
-    init(source: TicketSource) {
+    init(source: TicketSource, map: [String: String] = [:]) {
         self.source = source
         var table: [String: String] = [:]
         for (raw, priority) in PriorityVocabulary.builtIn[source] ?? [] { table[raw.lowercased()] = priority }
         self.table = table
+        self.map = map
+    }
+
+    /// What the map says of a name: the whole name, else its leading number.
+    private func mapped(_ lower: String) -> String? {
+        guard !map.isEmpty else { return nil }
+        if let whole = map[lower] { return whole }
+        let number = lower.prefix { $0.isASCII && $0.isNumber }
+        guard !number.isEmpty, number.count < lower.count else { return nil }
+        let rest = lower.dropFirst(number.count).first!
+        guard !(rest.isLetter || rest.isNumber) else { return nil }  // "1st", "12b" are names, not numbers
+        return map[String(number)]
     }
 
     /// The stored priority for a raw value, or nil when there is none.
@@ -27,7 +42,7 @@ struct PriorityVocabulary {
         let trimmed = raw.trimmedWhitespace
         guard !trimmed.isEmpty else { return nil }
         let lower = trimmed.lowercased()
-        let priority = table[lower] ?? lower
+        let priority = mapped(lower) ?? table[lower] ?? lower
         if seen.count < 10_000 { seen[raw] = priority }
         return priority
     }
@@ -51,12 +66,25 @@ struct PriorityVocabulary {
         let insert = try db.prepare("""
             INSERT OR IGNORE INTO priority_names(helpdesk, raw, priority, origin) VALUES (?, ?, ?, 'seen')
             """)
+        // A name the map decided says so, and replaces what an earlier load (or the built-in list) said of it: the
+        // table shows the scale last applied.
+        let mappedInsert = try db.prepare("""
+            INSERT OR REPLACE INTO priority_names(helpdesk, raw, priority, origin) VALUES (?, ?, ?, 'mapped')
+            """)
         let builtInRaw = Set((PriorityVocabulary.builtIn[source] ?? []).map { $0.0.lowercased() })
         var written = Set<String>()
         for (raw, priority) in seen.sorted(by: { $0.key < $1.key }) {
             let trimmed = raw.trimmedWhitespace
+            guard written.insert(trimmed).inserted else { continue }
+            if let byMap = mapped(trimmed.lowercased()) {
+                // A built-in name keeps its row's spelling, so the map replaces that row instead of adding one.
+                let builtInName = (PriorityVocabulary.builtIn[source] ?? [])
+                    .first { $0.0.lowercased() == trimmed.lowercased() }?.0
+                try mappedInsert.run([.text(source.rawValue), .text(builtInName ?? trimmed), .text(byMap)])
+                continue
+            }
             // A built-in name in another case ("HIGH") is the built-in row, not a new one.
-            guard !builtInRaw.contains(trimmed.lowercased()), written.insert(trimmed).inserted else { continue }
+            guard !builtInRaw.contains(trimmed.lowercased()) else { continue }
             try insert.run([.text(source.rawValue), .text(trimmed), .text(priority)])
         }
     }

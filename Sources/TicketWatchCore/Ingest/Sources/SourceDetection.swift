@@ -108,8 +108,10 @@ struct SourceDetection {
 
 /// The first row of a CSV file, as text.
 enum CSVHeader {
-    static func read(_ input: InputFile) throws -> [String] {
-        let scanner = try CSVScanner(path: input.path)
+    /// `delimiter` nil: the one `DelimiterSniffer` finds.
+    static func read(_ input: InputFile, delimiter: UInt8? = nil) throws -> [String] {
+        let scanner = try CSVScanner(path: input.path,
+                                     delimiter: delimiter ?? DelimiterSniffer.detect(path: input.path))
         guard let first = try scanner.next() else { throw IngestError.emptyFile(input.source) }
         guard case .record(let record) = first else {
             if case let .malformed(_, reason, _) = first {

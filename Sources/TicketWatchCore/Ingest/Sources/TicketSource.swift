@@ -38,9 +38,6 @@ public struct SourceOptions: Sendable {
     public var jiraDateFormat = SourceOptions.defaultJiraDateFormat
     /// The Jira column the queue is taken from; nil: the first of `JiraColumns.defaultQueueColumns` present.
     public var jiraQueueColumn: String?
-    /// A date format was given (`--date-format`, `ingest.date_format`), not Jira's default taken: where it cannot
-    /// apply, the load is refused (`DateFormatScope`) rather than every row rejected for a date it did not read.
-    public var dateFormatGiven = false
 
     public init(source: TicketSource? = nil, groups: GroupNames = GroupNames(),
                 jiraDateFormat: String = SourceOptions.defaultJiraDateFormat, jiraQueueColumn: String? = nil) {
