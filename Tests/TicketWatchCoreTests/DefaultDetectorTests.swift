@@ -352,6 +352,116 @@ private func ordinaryDay(_ w: SeriesWarehouse, _ i: Int, noise: inout Noise, lev
 
 // MARK: - The statistics themselves
 
+// MARK: - Real traffic: share drift, the practical floor, holidays
+
+@Suite struct DefaultDetectorRealTrafficTests {
+    /// Shares that are fixed (binomial counts) give κ ≈ 0; shares that drift by 30 % from day to day give κ ≈ 0.09.
+    @Test func familyDispersionTellsFixedSharesFromDriftingOnes() {
+        var noise = Noise(state: 7)
+        let days = 112
+        let totals = (0..<days).map { _ in Double(noise.poisson(800)) }
+        func counts(drift: Double) -> [Double] {
+            totals.map { n in
+                // A share of 0.2 times a factor with mean 1 and standard deviation `drift`, then binomial counting.
+                let factor = max(0, 1 + drift * (noise.uniform() + noise.uniform() + noise.uniform() - 1.5) * 2)
+                let p = min(1, 0.2 * factor)
+                return Double((0..<Int(n)).reduce(0) { c, _ in c + (noise.uniform() < p ? 1 : 0) })
+            }
+        }
+        let usable = [Bool](repeating: true, count: days)
+        let estimate = { (series: [Double]) in
+            FamilyDispersion.estimate(series: [series], indices: [0], totals: totals, usable: usable,
+                                      window: 0..<days, cap: 25) { _ in series.reduce(0, +) / totals.reduce(0, +) }
+        }
+        #expect(estimate(counts(drift: 0)) < 0.005)
+        let drifting = estimate(counts(drift: 0.3))
+        #expect(drifting > 0.05 && drifting < 0.15, "κ = \(drifting); the drift's squared CV is 0.09")
+    }
+
+    /// A queue whose share swings by 30 % from day to day, as real queues do: a day at its usual high end is no
+    /// surge (a binomial test would call it one), while a real tripling still is.
+    @Test func aDriftingQueueIsJudgedByItsFamilysDrift() throws {
+        let w = try SeriesWarehouse()
+        var noise = Noise(state: 11)
+        let usualHigh = 100, surge = 120
+        var binomialP = 1.0
+        try w.db.writeTransaction {
+            for i in 0..<(surge + 1) {
+                let total = [1100, 1150, 1100, 1050, 1000, 550, 500][i % 7]
+                // Queue A's share drifts around 0.3 (±30 %); B and C take the rest.
+                let drift = 1 + 0.3 * (noise.uniform() + noise.uniform() + noise.uniform() - 1.5) * 2
+                var a = Int((Double(total) * 0.3 * drift).rounded())
+                if i == usualHigh {
+                    a = Int(Double(total) * 0.3 * 1.45)   // the high end of its usual swing
+                    binomialP = CountTests.binomialMidP(Double(a), n: Double(total), p: 0.3)
+                }
+                if i == surge { a = Int(Double(total) * 0.3 * 3) }
+                let b = (total - min(a, total)) / 2
+                try w.day(date(i), total: max(total, a), high: total / 4,
+                          queues: ["A": a, "B": b, "C": max(0, total - a - b)])
+            }
+        }
+        #expect(binomialP < 1e-9, "a binomial test would alert the usual high day")
+        let alerts = try w.detect().alerts.filter { $0.level == "queue:A" }
+        #expect(!alerts.contains { $0.date == date(usualHigh) }, "\(alerts.map(\.date))")
+        #expect(alerts.contains { $0.date == date(surge) })
+    }
+
+    /// An excess must matter as well as be unlikely: the same certain but small surge is alerted at floor 0 and
+    /// left out at a floor above its share of the day.
+    @Test func thePracticalFloorLeavesOutCertainButSmallExcesses() throws {
+        let w = try SeriesWarehouse()
+        var noise = Noise(state: 5)
+        let day = 100
+        try w.db.writeTransaction {
+            // 2,000 tickets a day; tag z carries 10 % of them; on `day` it gets 100 more (about 5 % of an average
+            // day: some seven binomial standard deviations).
+            for i in 0...day { try ordinaryDay(w, i, noise: &noise, level: 2000, extraTag: i == day ? ("z", 100) : nil) }
+        }
+        let zAlerts = { (floor: Double) throws -> [Alert] in
+            var options = DefaultDetectorOptions()
+            options.practicalFloor = floor
+            try w.db.run("DELETE FROM detector_days")
+            try w.db.run("DELETE FROM detector_findings")
+            try w.db.run("DELETE FROM alerts")
+            return try w.detect(options).alerts.filter { $0.level == "tag:z" && $0.date == date(day) }
+        }
+        #expect(try zAlerts(0).count == 1)
+        #expect(try zAlerts(0.08).isEmpty)
+    }
+
+    /// A holiday is judged like a Sunday: weekday traffic on it is a surge, Sunday traffic is not; without the
+    /// calendar the same Wednesday is ordinary.
+    @Test func aHolidayIsJudgedLikeASunday() throws {
+        let holiday = 100    // a Wednesday
+        #expect(CivilDate(date(holiday))?.weekday == 2)
+        let w = try SeriesWarehouse()
+        var noise = Noise(state: 3)
+        try w.db.writeTransaction {
+            for i in 0...holiday { try ordinaryDay(w, i, noise: &noise, level: 400) }
+        }
+        var options = DefaultDetectorOptions()
+        let plain = try w.detect(options).alerts.filter { $0.signal == "tickets_total" && $0.date == date(holiday) }
+        #expect(plain.isEmpty)
+        try w.db.run("DELETE FROM detector_days")
+        try w.db.run("DELETE FROM detector_findings")
+        try w.db.run("DELETE FROM alerts")
+        options.holidays = [date(holiday)]
+        let onHoliday = try w.detect(options).alerts.filter { $0.signal == "tickets_total" && $0.date == date(holiday) }
+        #expect(onHoliday.count == 1)
+        #expect(onHoliday.first?.details?.contains("expected for a holiday") == true)
+        // Sunday traffic on the holiday is no surge.
+        let quiet = try SeriesWarehouse()
+        var again = Noise(state: 3)
+        try quiet.db.writeTransaction {
+            for i in 0..<holiday { try ordinaryDay(quiet, i, noise: &again, level: 400) }
+            try quiet.day(date(holiday), total: 200, high: 60, queues: ["A": 100, "B": 60, "C": 40])
+        }
+        let quietOutcome = try quiet.detect(options)
+        #expect(!quietOutcome.alerts.contains { $0.date == date(holiday) })
+    }
+}
+
 @Suite struct CountTestsTests {
     @Test func tailsMatchKnownValues() {
         // Bin(10, ½): P(X ≥ 8) = (45 + 10 + 1) / 1024.

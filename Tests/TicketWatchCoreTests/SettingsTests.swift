@@ -41,6 +41,28 @@ import Testing
         #expect(option.detect.defaultDetector.weights.tags == 0.5 && option.origin(of: "detect.default.tag_weight") == .file)
     }
 
+    /// The sensitivity sets the rate and the floor together; either given itself wins, from any layer.
+    @Test func sensitivitySetsRateAndFloorUnlessTheyAreGiven() throws {
+        let low = try resolve("[detect.default]\nsensitivity = \"low\"\n")
+        #expect(low.detect.defaultDetector.falseDiscoveryRate == Sensitivity.low.falseDiscoveryRate)
+        #expect(low.detect.defaultDetector.practicalFloor == Sensitivity.low.practicalFloor)
+        let rateGiven = try resolve("[detect.default]\nfalse_discovery_rate = 0.01\n", options: ["sensitivity": ["high"]])
+        #expect(rateGiven.detect.defaultDetector.falseDiscoveryRate == 0.01)
+        #expect(rateGiven.detect.defaultDetector.practicalFloor == Sensitivity.high.practicalFloor)
+        #expect(problem("[detect.default]\nsensitivity = \"loud\"\n").contains("sensitivity"))
+    }
+
+    /// Holidays from the file's list and from a file of dates add up; a line that is not a date names its file
+    /// and line.
+    @Test func holidaysComeFromTheListAndAFileOfDates() throws {
+        let file = try writeTemporaryFile("holidays", "# bank holidays\n2025-12-25\n2025-12-26  # boxing day\n\n")
+        let settings = try resolve("[calendar]\nholidays = [\"2025-01-01\"]\nholidays_file = \"\(file)\"\n")
+        #expect(settings.detect.defaultDetector.holidays == ["2025-01-01", "2025-12-25", "2025-12-26"])
+        let bad = try writeTemporaryFile("holidays", "2025-12-25\n25/12/2025\n")
+        #expect(problem("[calendar]\nholidays_file = \"\(bad)\"\n").contains("\(bad), line 2: '25/12/2025' is not a date"))
+        #expect(problem("[calendar]\nholidays = [\"2025-13-01\"]\n").contains("'2025-13-01' is not a date"))
+    }
+
     /// notify waits out an incident exactly as detect and run group it: one value, read once.
     @Test func notifyTakesTheDetectorsIncidentGapAndLateWindow() throws {
         let settings = try resolve("[detect.default]\nincident_gap_days = 4\nlate_days = 2\n[notify]\nbackfill = \"all\"\n")

@@ -11,8 +11,13 @@ struct DailyCounts {
     var queues: SeriesTable
     var tags: SeriesTable
 
+    /// Holidays, as days since the epoch: their weekday is Sunday's.
+    var holidays: Set<Int> = []
+
     func date(_ slot: Int) -> String { CivilDate(daysSinceEpoch: firstDay + slot).description }
-    func weekday(_ slot: Int) -> Int { CivilDate(daysSinceEpoch: firstDay + slot).weekday }
+    func isHoliday(_ slot: Int) -> Bool { holidays.contains(firstDay + slot) }
+    /// 0 = Monday … 6 = Sunday; a holiday is a Sunday.
+    func weekday(_ slot: Int) -> Int { isHoliday(slot) ? 6 : CivilDate(daysSinceEpoch: firstDay + slot).weekday }
 
     /// Reads days `from...through` (inclusive, days since the epoch) from daily_totals, daily_priorities,
     /// daily_queues and daily_tags.

@@ -94,8 +94,9 @@ public struct DefaultDetector {
         // A span test on the first new day needs the baselines of the span's earlier days, each from its own
         // season window: load that much more history.
         let loadStart = max(dataStart, first - options.seasonWindow - (options.spanDays - 1))
-        let data = try DailyCounts.load(from: db, from: loadStart, through: last,
+        var data = try DailyCounts.load(from: db, from: loadStart, through: last,
                                         highPriorities: options.highPriorities.map { $0.lowercased() })
+        data.holidays = Set(options.holidays.compactMap { CivilDate($0)?.daysSinceEpoch })
         let firstSlot = first - loadStart
         let statusOf = try state.statuses(from: loadStart, through: first - 1)
 
@@ -184,6 +185,22 @@ public struct DefaultDetector {
         let daySpan = SpanTest(t: t, days: options.spanDays, weight: options.spanWeight, baselines: baselines,
                                usable: usable)
         var candidates: [Finding] = []
+        // Each family's day-to-day share variation, from the share window (see FamilyDispersion).
+        let shareTotal = windows.totalSum(shareRange)
+        let shareDays = Double(max(1, shareRange.count))
+        let highDispersion = FamilyDispersion.estimate(
+            series: [data.highs], indices: [0], totals: data.totals, usable: usable, window: shareRange, cap: 25
+        ) { _ in ShareTest.share(count: windows.highSum(shareRange), of: shareTotal) }
+        var dispersion: [Finding.Kind: FamilyDispersion.Estimate] = [:]
+        for (kind, table) in [(Finding.Kind.queue, data.queues), (Finding.Kind.tag, data.tags)] {
+            let watched = table.counts.indices.filter {
+                windows.seriesSum(kind, $0, shareRange) >= Double(options.minSupport)
+            }
+            dispersion[kind] = FamilyDispersion.estimate(
+                series: table.counts, indices: watched, totals: data.totals, usable: usable, window: shareRange,
+                meanPerDay: { windows.seriesSum(kind, $0, shareRange) / shareDays },
+                shareOf: { ShareTest.share(count: windows.seriesSum(kind, $0, shareRange), of: shareTotal) })
+        }
         var untested: [Finding.Kind: Int] = [:]
         var untestedMass: [Finding.Kind: Double] = [:]
         let mass = { (support: Double) in pow(max(support, 1), options.supportExponent) }
@@ -193,7 +210,7 @@ public struct DefaultDetector {
             let span = daySpan?.after(lastFinding("tickets_total"))
             let day = baseline.upperTail(n)
             let spanned = span.map { $0.volume(totals: data.totals, baselines: baselines) }
-            let weekday = Wording.weekdays[data.weekday(t)]
+            let weekday = data.isHoliday(t) ? "holiday" : Wording.weekdays[data.weekday(t)]
             var f = Finding(kind: .total, signal: "tickets_total", level: "global", name: "", value: n,
                             expected: baseline.mean, std: baseline.std, p: span?.combine(day: day, span: spanned?.p) ?? day,
                             weight: 1, excess: n - baseline.mean,
@@ -202,6 +219,7 @@ public struct DefaultDetector {
                        ("baseline_days", String(baseline.historyDays)),
                        ("weekday_factor", JSONObject.number(baseline.weekdayFactor)),
                        ("nb_size", JSONObject.number(baseline.size))] + (spanned?.facts ?? [])
+            f.spanExcessPerDay = spanned?.excessPerDay
             candidates.append(f)
         }
 
@@ -211,7 +229,7 @@ public struct DefaultDetector {
             let span = daySpan?.after(lastFinding("high_rate"))
             let share = ShareTest.share(count: windows.highSum(shareRange), of: windows.totalSum(shareRange))
             let test = shareTests(data.highs, t: t, data: data, usable: usable, windows: windows, span: span,
-                                  minCount: 0) {
+                                  minCount: 0, dispersion: highDispersion) {
                 windows.highSum($0)
             }
             let day = test?.day ?? ShareTest.untested(n: n, share: share)
@@ -224,6 +242,7 @@ public struct DefaultDetector {
                        ("tickets_total", JSONObject.number(n)), ("baseline_window", JSONObject.quote(windowText)),
                        ("overdispersion", JSONObject.number(day.overdispersion))]
                 + (test?.span?.facts ?? [])
+            f.spanExcessPerDay = test?.span?.excessPerDay
             candidates.append(f)
         }
 
@@ -252,8 +271,9 @@ public struct DefaultDetector {
                 }
                 guard history >= Double(options.minSupport) else { continue }
                 let span = daySpan?.after(lastFinding(prefix + name))
+                let kappa = dispersion[kind]?.kappa(meanPerDay: windows.seriesSum(kind, series, shareRange) / shareDays)
                 guard let test = shareTests(counts, t: t, data: data, usable: usable, windows: windows, span: span,
-                                            minCount: Double(options.minCount), sum: {
+                                            minCount: Double(options.minCount), dispersion: kappa ?? 0, sum: {
                                                 windows.seriesSum(kind, series, $0)
                                             }) else {
                     untested[kind, default: 0] += 1
@@ -269,6 +289,7 @@ public struct DefaultDetector {
                            ("share_expected", JSONObject.number(r.share)),
                            ("overdispersion", JSONObject.number(r.overdispersion))]
                     + (test.span?.facts ?? [])
+                f.spanExcessPerDay = test.span?.excessPerDay
                 f.mass = mass(history)
                 candidates.append(f)
             }
@@ -289,7 +310,11 @@ public struct DefaultDetector {
         let decision = FalseDiscovery.benjaminiHochberg(
             candidates.map { FalseDiscovery.Test(p: $0.p, weight: $0.weight) },
             q: options.falseDiscoveryRate, untested: untested.values.reduce(0, +))
-        return decision.rejected.map { index in
+        // An excess must matter as well as be unlikely: below the practical floor (a share of an average day's
+        // tickets: the level, before the weekday factor, so that four tickets on a quiet Sunday are not a surge
+        // because Sundays are small) a finding is not alerted, however small its p-value.
+        let floor = options.practicalFloor * baseline.mean / baseline.weekdayFactor
+        return decision.rejected.filter { candidates[$0].matters(floor: floor) }.map { index in
             var f = candidates[index]
             f.facts += [("p_value", JSONObject.number(f.p)), ("fdr_q", JSONObject.number(options.falseDiscoveryRate)),
                         ("tests", String(m)), ("p_cutoff", JSONObject.number(decision.cutoff * f.weight))]
@@ -303,7 +328,7 @@ public struct DefaultDetector {
     /// into one p-value. nil when neither can be significant (too few tickets, not above the share, or a plain
     /// binomial p above the false-discovery rate: the quasi-binomial can only be larger).
     func shareTests(_ counts: [Double], t: Int, data: DailyCounts, usable: [Bool], windows: RollingSums,
-                    span: SpanTest?, minCount: Double,
+                    span: SpanTest?, minCount: Double, dispersion: Double,
                     sum: (Range<Int>) -> Double) -> (p: Double, day: ShareTest.Result, span: SpanTest.Outcome?)? {
         let c = counts[t], n = data.totals[t]
         guard c >= minCount else { return nil }
@@ -314,7 +339,7 @@ public struct DefaultDetector {
             let share = shareBefore(range)
             guard c > n * share, ShareTest.binomialP(c, n: n, share: share) <= options.falseDiscoveryRate else { return nil }
             return ShareTest.test(c, n: n, share: share, series: counts, totals: data.totals, usable: usable,
-                                  window: range)
+                                  window: range, dispersion: dispersion)
         }
         let dayRange = max(0, t - options.shareWindow)..<t
         let day = test(c, n, dayRange)

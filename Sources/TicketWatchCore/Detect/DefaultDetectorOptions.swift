@@ -1,10 +1,25 @@
 /// The default detector's parameters. The defaults are the values the evaluation (scripts/evaluate-detectors.py,
 /// README "Detectors") chose on its tuning streams.
 public struct DefaultDetectorOptions: Sendable, Equatable {
+    /// How readily the detector alerts: sets the false-discovery rate and the practical floor together, unless
+    /// either is given itself.
+    public var sensitivity: Sensitivity = .normal
     /// False-discovery rate of each day's tests (Benjamini–Hochberg, the rate split between total volume,
     /// high-priority share, queues and tags by the family weights): on a day where nothing happened, the chance of
-    /// any alert is about this much, so 0.006 means about one false alert in 170 quiet days.
-    public var falseDiscoveryRate: Double
+    /// any alert is about this much. The sensitivity's unless set.
+    public var falseDiscoveryRate: Double {
+        get { falseDiscoveryRateGiven ?? sensitivity.falseDiscoveryRate }
+        set { falseDiscoveryRateGiven = newValue }
+    }
+    private var falseDiscoveryRateGiven: Double?
+    /// An excess must matter as well as be unlikely: a finding whose excess tickets (on the day, or a day on
+    /// average over its span) are below this share of an average day's tickets (the volume level, weekday
+    /// factor aside) is not alerted. The sensitivity's unless set.
+    public var practicalFloor: Double {
+        get { practicalFloorGiven ?? sensitivity.practicalFloor }
+        set { practicalFloorGiven = newValue }
+    }
+    private var practicalFloorGiven: Double?
     /// How the rate is split between the four families of tests: each family gets its weight over the sum of the
     /// weights present that day, then shares it among its series (`supportExponent`). One total-volume test a day
     /// can carry a large part of the rate cheaply, while a family of hundreds of tags needs a small p per tag anyway.
@@ -36,6 +51,9 @@ public struct DefaultDetectorOptions: Sendable, Equatable {
     public var newTermMinCount: Int
     /// Priorities (lower-cased) counted as high for high_rate.
     public var highPriorities: [String]
+    /// Holidays (YYYY-MM-DD): judged like a Sunday, and part of Sunday's baseline instead of their weekday's, so
+    /// that a quiet Christmas Day neither looks like a collapse nor drags the next Wednesdays' expectation down.
+    public var holidays: [String] = []
     /// A day without any ticket is a gap in the feed (not judged, left out of baselines) when the baseline gives
     /// an empty day less than this probability; otherwise it is a quiet day and counts as zero.
     public var gapProbability: Double
@@ -49,13 +67,13 @@ public struct DefaultDetectorOptions: Sendable, Equatable {
     public var lateDays = 3
 
     public init(
-        falseDiscoveryRate: Double = 0.006, weights: FamilyWeights = FamilyWeights(total: 2), seasonWindow: Int = 364,
+        falseDiscoveryRate: Double? = nil, weights: FamilyWeights = FamilyWeights(total: 2), seasonWindow: Int = 364,
         levelWindow: Int = 28, shareWindow: Int = 112, spanDays: Int = 3, spanWeight: Double = 0.35, minHistory: Int = 14, minSupport: Int = 3,
         minCount: Int = 5, newTermMaxHistory: Int = 2, newTermMinCount: Int = 5,
         highPriorities: [String] = ["high", "urgent"], gapProbability: Double = 0.001, growth: Double = 0.25,
         incidentGapDays: Int = 1
     ) {
-        self.falseDiscoveryRate = falseDiscoveryRate
+        self.falseDiscoveryRateGiven = falseDiscoveryRate
         self.weights = weights
         self.seasonWindow = seasonWindow
         self.levelWindow = levelWindow
@@ -77,6 +95,7 @@ public struct DefaultDetectorOptions: Sendable, Equatable {
     public var problem: String? {
         if lateDays < 0 { return "late days cannot be negative" }
         if !(falseDiscoveryRate > 0 && falseDiscoveryRate < 1) { return "the false-discovery rate must be between 0 and 1" }
+        if !(practicalFloor >= 0 && practicalFloor < 1) { return "the practical floor must be in [0, 1)" }
         if let problem = weights.problem { return problem }
         if !(supportExponent >= 0 && supportExponent <= 1) { return "the support exponent must be between 0 and 1" }
         if levelWindow < 7 || shareWindow < 7 || seasonWindow < 14 { return "windows must be at least 7 days (season: 14)" }
@@ -87,6 +106,7 @@ public struct DefaultDetectorOptions: Sendable, Equatable {
         if minSupport <= newTermMaxHistory { return "min support must exceed the new-term history" }
         if minCount < 1 || newTermMinCount < 1 { return "minimum counts must be at least 1" }
         if highPriorities.isEmpty { return "the high-priority set cannot be empty" }
+        if let bad = holidays.first(where: { CivilDate($0) == nil }) { return "holiday '\(bad)' is not a date (YYYY-MM-DD)" }
         if !(gapProbability >= 0 && gapProbability < 1) { return "the gap probability must be in [0, 1)" }
         if growth < 0 { return "growth cannot be negative" }
         if incidentGapDays < 0 { return "incident gap days cannot be negative" }
@@ -120,5 +140,32 @@ public struct FamilyWeights: Sendable, Equatable {
 
     var problem: String? {
         [total, highRate, queues, tags].allSatisfy({ $0 > 0 && $0.isFinite }) ? nil : "family weights must be positive"
+    }
+}
+
+/// Three settings of how readily the default detector alerts, each a false-discovery rate and a practical floor
+/// measured together (README, "Sensitivity"): what a team can set without learning the statistics.
+public enum Sensitivity: String, CaseIterable, Sendable, Equatable {
+    /// Only what stands far out and matters: for a team that must not be woken by the tool's mistakes.
+    case low
+    /// The default.
+    case normal
+    /// Also the smaller and less certain changes: for a team that would rather look twice.
+    case high
+
+    public var falseDiscoveryRate: Double {
+        switch self {
+        case .low: 0.002
+        case .normal: 0.006
+        case .high: 0.02
+        }
+    }
+
+    public var practicalFloor: Double {
+        switch self {
+        case .low: 0.03
+        case .normal: 0.01
+        case .high: 0
+        }
     }
 }

@@ -20,6 +20,9 @@ struct Finding {
     var mass: Double = 1
     /// Tickets above the expected number (for high_rate: high-priority tickets above the expected share).
     var excess: Double
+    /// The span test's excess tickets per day, when the span was tested: a surge spread over days can matter
+    /// while no single day's excess does.
+    var spanExcessPerDay: Double?
     var reason: String
     var facts: [(String, String)] = []
 
@@ -27,6 +30,10 @@ struct Finding {
     var seriesKey: String { kind == .total || kind == .high ? signal : level }
 
     var z: Double { CountTests.normalScore(upperTail: p) }
+
+    /// Whether the excess is large enough to matter: at least `floor` tickets on the day, or a day on average over
+    /// the span.
+    func matters(floor: Double) -> Bool { max(excess, spanExcessPerDay ?? -.infinity) >= floor }
 }
 
 /// A minimal JSON object writer with a fixed key order, so stored details are byte-identical run to run.

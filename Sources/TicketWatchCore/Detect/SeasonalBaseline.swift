@@ -5,8 +5,10 @@ import Foundation
 ///
 /// - Weekday profile: the `seasonWindow` days before the day judged are cut into whole weeks ending the day
 ///   before; each complete week (no gap in it) gives every weekday the ratio of its count to that week's mean,
-///   and a weekday's factor is the trimmed mean of its ratios (largest and smallest dropped), the factors then
-///   scaled to average 1. Fewer than two complete weeks: no weekday profile yet (all factors 1).
+///   and a weekday's factor is the trimmed mean of its ratios (largest and smallest dropped), each week weighted
+///   by its mean, the factors then scaled to average 1. The weights matter when the history holds weeks of
+///   another order of size (the thin months before a desk's export becomes complete, a feed that was stopped):
+///   two tickets on a Thursday of an empty week would otherwise weigh as much as a full week's Thursday. Fewer than two complete weeks: no weekday profile yet (all factors 1).
 /// - Level: the mean, over the usable days of the last `levelWindow` days, of count / weekday factor, days more
 ///   than three robust standard deviations from their median left out (`rejectingMean`).
 /// - Spread: the same complete weeks give residual ratios count / (week mean × factor); their variance, outliers
@@ -44,6 +46,7 @@ struct SeasonalBaseline {
 
         // Whole weeks ending the day before t, complete (all seven days usable).
         var ratios = [[Double]](repeating: [], count: 7)
+        var weights = [[Double]](repeating: [], count: 7)
         var weeks: [(first: Int, mean: Double)] = []
         var end = t
         while end - 7 >= start {
@@ -54,14 +57,17 @@ struct SeasonalBaseline {
                 let mean = sum / 7
                 if mean > 0 {
                     weeks.append((first, mean))
-                    for s in first..<end { ratios[weekday(s)].append(counts[s] / mean) }
+                    for s in first..<end {
+                        ratios[weekday(s)].append(counts[s] / mean)
+                        weights[weekday(s)].append(mean)
+                    }
                 }
             }
             end = first
         }
         var factors = [Double](repeating: 1, count: 7)
         if weeks.count >= 2 {
-            for d in 0..<7 { factors[d] = max(trimmedMean(ratios[d]), 0.05) }
+            for d in 0..<7 { factors[d] = max(trimmedMean(ratios[d], weights: weights[d]), 0.05) }
             let average = factors.reduce(0, +) / 7
             for d in 0..<7 { factors[d] /= average }
         }
@@ -171,10 +177,12 @@ func rejectingVariance(_ values: [Double]) -> Double {
     return kept.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(kept.count) / 0.97334
 }
 
-/// Mean without the largest and smallest value (when there are at least five).
-func trimmedMean(_ values: [Double]) -> Double {
+/// Weighted mean without the largest and smallest value (when there are at least five).
+func trimmedMean(_ values: [Double], weights: [Double]) -> Double {
     guard !values.isEmpty else { return 1 }
-    let sorted = values.sorted()
+    let sorted = zip(values, weights).sorted { $0.0 < $1.0 }
     let kept = sorted.count >= 5 ? sorted.dropFirst().dropLast() : sorted[...]
-    return kept.reduce(0, +) / Double(kept.count)
+    let weight = kept.reduce(0) { $0 + $1.1 }
+    guard weight > 0 else { return 1 }
+    return kept.reduce(0) { $0 + $1.0 * $1.1 } / weight
 }

@@ -9,7 +9,9 @@ import Foundation
 /// (smoothed, (C + ½) / (N + 1), so a share never seen is small but not zero). Real traffic is lumpier than
 /// binomial (beta-binomial); the overdispersion φ = Var / binomial Var is estimated from the window's Pearson
 /// residuals (winsorised at 3 so past incidents barely count) and only used where it is clearly above 1 (its
-/// estimate minus two standard errors), the test then being the quasi-binomial tail with c/φ of n/φ.
+/// estimate minus two standard errors). On top of that, the family's day-to-day share variation κ
+/// (`FamilyDispersion`) gives a variance μ(1 − p) + κ·μ², i.e. φ = 1 + κ·μ/(1 − p), which matters for busy
+/// series; the larger of the two φ is used. The test is then the quasi-binomial tail with c/φ of n/φ.
 enum ShareTest {
     struct Result {
         var p: Double
@@ -32,9 +34,10 @@ enum ShareTest {
         CountTests.binomialMidP(c, n: n, p: p)
     }
 
-    /// The full test: estimates φ from the window (slots `window` where `usable`), then the quasi-binomial tail.
+    /// The full test: estimates φ from the window (slots `window` where `usable`), adds the family's share
+    /// variation `dispersion` (κ), then the quasi-binomial tail.
     static func test(_ c: Double, n: Double, share p: Double, series: [Double], totals: [Double],
-                     usable: [Bool], window: Range<Int>) -> Result {
+                     usable: [Bool], window: Range<Int>, dispersion: Double = 0) -> Result {
         var sum = 0.0, days = 0
         for s in window where usable[s] && totals[s] > 0 {
             let e = totals[s] * p
@@ -50,6 +53,8 @@ enum ShareTest {
             let estimate = sum / Double(days) / 0.995
             phi = max(1, estimate - 2 * (2 / Double(days)).squareRoot())
         }
+        // The series' own φ already holds whatever share variation its window showed: take the larger.
+        phi = max(phi, 1 + dispersion * n * p / (1 - p))
         let pValue = CountTests.binomialMidP(c / phi, n: n / phi, p: p, step: 1 / phi)
         let expected = n * p
         return Result(p: pValue, expected: expected, std: (phi * expected * (1 - p)).squareRoot(), share: p,

@@ -29,6 +29,8 @@ struct SpanTest {
             return "; \(days) days together: \(Wording.count(value)), \(Wording.ratio(value, expected)) the \(Wording.count(expected)) expected"
         }
 
+        var excessPerDay: Double { (value - expected) / Double(days) }
+
         var facts: [(String, String)] {
             [("span_days", String(days)), ("span_value", JSONObject.number(value)),
              ("span_expected", JSONObject.number(expected)), ("span_p_value", JSONObject.number(p))]

@@ -79,6 +79,8 @@ public struct Settings: Sendable {
         public var detector = DefaultDetector.name
         public var defaultDetector = DefaultDetectorOptions()
         public var seedDetector = SeedDetector.Options()
+        /// `[calendar] holidays_file`: more holidays, one date a line; read into `defaultDetector.holidays`.
+        public var holidaysFile: String?
     }
 
     public struct NotifySettings: Sendable {

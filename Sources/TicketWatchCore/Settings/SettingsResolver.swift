@@ -27,8 +27,32 @@ public struct SettingsResolver {
                 for replacement in setting.replacedBy { settings.origins[replacement] = origin }
             }
         }
+        try readHolidaysFile(into: &settings)
         try checkDetector(settings)
         return settings
+    }
+
+    /// Adds the dates of `[calendar] holidays_file` to the holidays; a line that is not a date is refused with the
+    /// file and line.
+    private func readHolidaysFile(into settings: inout Settings) throws {
+        guard let path = settings.detect.holidaysFile else { return }
+        let origin = settings.origin(of: "calendar.holidays_file")
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw SettingError("holidays file \(path): cannot be read; check the path (calendar.holidays_file)",
+                               origin: origin)
+        }
+        var dates = Set(settings.detect.defaultDetector.holidays)
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let date = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !date.isEmpty else { continue }
+            guard CivilDate(date) != nil else {
+                throw SettingError("holidays file \(path), line \(number + 1): '\(date)' is not a date (YYYY-MM-DD)",
+                                   origin: origin)
+            }
+            dates.insert(date)
+        }
+        settings.detect.defaultDetector.holidays = dates.sorted()
     }
 
     /// The values that apply, weakest first: only the strongest one, or every one for names by id, which add up.
@@ -70,7 +94,7 @@ public struct SettingsResolver {
     /// What the detectors cannot use together, said with where each value came from; and an option for one
     /// detector given while the other runs, which would change nothing.
     private func checkDetector(_ settings: Settings) throws {
-        let defaultKeys = SettingsTable.defaultDetector.map(\.key) + ["detect.high_priorities"]
+        let defaultKeys = (SettingsTable.defaultDetector + SettingsTable.calendar).map(\.key) + ["detect.high_priorities"]
         let seedKeys = SettingsTable.seedDetector.map(\.key)
         let notForThisOne = settings.detect.detector == SeedDetector.name ? defaultKeys : seedKeys
         let given = notForThisOne.filter { settings.origin(of: $0) >= .environment }

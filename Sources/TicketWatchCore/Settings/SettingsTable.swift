@@ -15,7 +15,9 @@ import Foundation
 /// The order of the rows is the order values are applied and shown in (a deprecated key before the keys that
 /// replaced it), never a dictionary's.
 public enum SettingsTable {
-    public static var all: [Setting] { warehouse + ingest + detect + defaultDetector + seedDetector + notify }
+    public static var all: [Setting] {
+        warehouse + ingest + detect + defaultDetector + calendar + seedDetector + notify
+    }
 
     public static func setting(_ key: String) -> Setting? { all.first { $0.key == key } }
     public static func setting(option: String) -> Setting? { all.first { $0.option == option } }
@@ -100,9 +102,17 @@ public enum SettingsTable {
                    options.appending(path: path))
         }
         return [
+            Setting(key: prefix + "sensitivity", option: "sensitivity",
+                    kind: .choice(Sensitivity.allCases.map(\.rawValue)),
+                    help: "How readily the default detector alerts: low, normal or high. Sets false_discovery_rate and practical_floor together, unless they are given themselves.",
+                    store: { $0.detect.defaultDetector.sensitivity = Sensitivity(rawValue: $1.text) ?? .normal },
+                    read: { .text($0.detect.defaultDetector.sensitivity.rawValue) }),
             number("false_discovery_rate", "fdr",
                    "Daily false-discovery rate (Benjamini-Hochberg, split between total volume, high-priority share, queues and tags by the weights below): about the chance of a false alert on a quiet day.",
                    \.falseDiscoveryRate),
+            number("practical_floor", "practical-floor",
+                   "A finding is alerted only when its excess tickets reach this share of an average day's tickets (on the day, or a day on average over its span).",
+                   \.practicalFloor),
             // Before the four weights there was one for both global signals (total volume and high_rate).
             Setting(key: prefix + "global_weight", option: nil, kind: .number,
                     help: "Deprecated: total_weight and high_rate_weight together.",
@@ -150,6 +160,22 @@ public enum SettingsTable {
                   \.incidentGapDays),
             whole("late_days", "late-days", atLeast: 0,
                   "How many of the newest judged days are judged again when late tickets change them (0: never).", \.lateDays),
+        ]
+    }
+
+    /// The desk's calendar, for the default detector: days judged like a Sunday.
+    static var calendar: [Setting] {
+        [
+            Setting(key: "calendar.holidays", option: "holidays", kind: .list,
+                    help: "Holidays, judged like a Sunday and kept out of their weekday's baseline: dates (YYYY-MM-DD), comma-separated.",
+                    check: { value in
+                        value.list.first { CivilDate($0) == nil }.map { "'\($0)' is not a date (YYYY-MM-DD)" }
+                    },
+                    store: { $0.detect.defaultDetector.holidays = Array(Set($1.list)).sorted() },
+                    read: { .list($0.detect.defaultDetector.holidays) }),
+            .optionalText("calendar.holidays_file", option: "holidays-file",
+                          "A file of more holidays, one date (YYYY-MM-DD) a line; # starts a comment.",
+                          \.detect.holidaysFile),
         ]
     }
 

@@ -47,7 +47,9 @@ extension ArgumentHelp {
 struct DetectSettingsOptions: SettingsOptionGroup {
     @Option(help: .setting("detect.detector", valueName: "default|seed")) var detector: String?
     @Option(help: .setting("detect.high_priorities", valueName: "list")) var highPriorities: String?
+    @Option(help: .setting("detect.default.sensitivity", valueName: "level")) var sensitivity: String?
     @Option(help: .setting("detect.default.false_discovery_rate", valueName: "rate")) var fdr: String?
+    @Option(help: .setting("detect.default.practical_floor", valueName: "share")) var practicalFloor: String?
     @Option(help: .setting("detect.default.total_weight", valueName: "weight")) var totalWeight: String?
     @Option(help: .setting("detect.default.high_rate_weight", valueName: "weight")) var highRateWeight: String?
     @Option(help: .setting("detect.default.queue_weight", valueName: "weight")) var queueWeight: String?
@@ -67,6 +69,8 @@ struct DetectSettingsOptions: SettingsOptionGroup {
     @Option(help: .setting("detect.default.growth", valueName: "fraction")) var growth: String?
     @Option(help: .setting("detect.default.incident_gap_days", valueName: "days")) var incidentGapDays: String?
     @Option(help: .setting("detect.default.late_days", valueName: "days")) var lateDays: String?
+    @Option(help: .setting("calendar.holidays", valueName: "dates")) var holidays: String?
+    @Option(help: .setting("calendar.holidays_file", valueName: "file")) var holidaysFile: String?
 }
 
 /// The notebook's constants, for `--detector seed`.

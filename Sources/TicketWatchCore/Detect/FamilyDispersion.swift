@@ -1,0 +1,64 @@
+/// How much the shares of a family's series (every queue, every tag, or the high-priority tickets) move from day
+/// to day beyond what counting alone explains, estimated from the history and pooled across the family.
+///
+/// Why: on real traffic a queue's share of the day is not fixed. Reassignments, team changes and one cause
+/// filing several tickets make a busy queue's count vary by 20 to 40 % of its mean from day to day, where a
+/// binomial allows a few percent; tested against a binomial, such a queue "surges" every week (on a real ITSM
+/// log, 101 of 149 alerts in six months were queues within their usual range). One series' history is too
+/// short to estimate this for itself, and a past incident in it would inflate the estimate; the family's series
+/// together give a stable figure, and series that share a desk share its habits.
+///
+/// Model: given the day's n tickets, a series' count has mean μ = n·p and variance μ(1 − p) + κ·μ², i.e. the
+/// share itself varies with squared coefficient of variation κ (a beta-binomial or gamma-mixed share). κ is the
+/// method-of-moments estimate Σ((c − μ)² − μ(1 − p)) / Σ μ² over the family's watched series and the usable days
+/// of the window, each day's squared residual capped so that past surges count little.
+///
+/// Busy and quiet series are estimated apart (`Estimate`): a busy queue's share drifts by some tens of percent,
+/// while a quiet one's count comes in clumps (one cause, several tickets: ten tickets on a day in a queue that
+/// averages one is common in real ITSM data), which is a far larger κ. The quiet class's residuals are capped
+/// much higher, since a clump is what it is made of. Generated traffic whose shares are fixed and whose tickets
+/// come one by one gives κ ≈ 0 in both classes, and the share tests stay as sharp as before.
+enum FamilyDispersion {
+    /// A family's two estimates; series averaging fewer than `quietBelow` tickets a day are quiet.
+    struct Estimate {
+        static let quietBelow = 1.0
+        var busy = 0.0
+        var quiet = 0.0
+
+        func kappa(meanPerDay: Double) -> Double { meanPerDay < Self.quietBelow ? max(busy, quiet) : busy }
+    }
+
+    /// The family's estimate from its watched series (`indices`, each with its window share from `shareOf` and
+    /// its mean tickets a day from `meanPerDay`).
+    static func estimate(series: [[Double]], indices: [Int], totals: [Double], usable: [Bool], window: Range<Int>,
+                         meanPerDay: (Int) -> Double, shareOf: (Int) -> Double) -> Estimate {
+        let quiet = indices.filter { meanPerDay($0) < Estimate.quietBelow }
+        let busy = indices.filter { meanPerDay($0) >= Estimate.quietBelow }
+        return Estimate(
+            busy: estimate(series: series, indices: busy, totals: totals, usable: usable, window: window, cap: 25,
+                           shareOf: shareOf),
+            quiet: estimate(series: series, indices: quiet, totals: totals, usable: usable, window: window, cap: 400,
+                            shareOf: shareOf))
+    }
+
+    /// κ of the series `indices` over `window` (slots where `usable`), each series' share p taken over the same
+    /// window, squared residuals capped at `cap` binomial variances; 0 when the series show no extra variation.
+    static func estimate(series: [[Double]], indices: [Int], totals: [Double], usable: [Bool],
+                         window: Range<Int>, cap: Double, shareOf: (Int) -> Double) -> Double {
+        var excess = 0.0, scale = 0.0
+        for i in indices {
+            let counts = series[i]
+            let p = shareOf(i)
+            guard p > 0, p < 1 else { continue }
+            for s in window where usable[s] && totals[s] > 0 {
+                let mean = totals[s] * p
+                let binomial = mean * (1 - p)
+                let residual = counts[s] - mean
+                excess += min(residual * residual, cap * binomial) - binomial
+                scale += mean * mean
+            }
+        }
+        guard scale > 0 else { return 0 }
+        return max(0, excess / scale)
+    }
+}
