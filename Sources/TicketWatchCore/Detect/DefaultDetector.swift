@@ -111,6 +111,10 @@ public struct DefaultDetector {
         windows.extend(through: firstSlot, usable: usable)
 
         let highSet = options.highPriorities.map { $0.lowercased() }
+        var expectations = try ExpectationRecorder(db: db, detector: Self.name, data: data,
+                                                   shareWindow: options.shareWindow, highSet: highSet,
+                                                   loadedFromStart: loadStart == dataStart)
+        try expectations.restore(firstSlot: firstSlot) { statusOf[loadStart + $0] }
         // Each usable day's volume baseline (from the days before it), for the span test of the days after it.
         var baselines = [SeasonalBaseline?](repeating: nil, count: data.dayCount)
         let estimate = { (slot: Int, usable: [Bool]) in
@@ -128,7 +132,7 @@ public struct DefaultDetector {
             let status: DayStatus
             if data.totals[t] == 0 {
                 status = (baseline.map { $0.probabilityOfZero >= options.gapProbability } ?? false) ? .quiet : .gap
-            } else if baseline != nil {
+            } else if let baseline {
                 status = .judged
                 let findings = judge(t, data: data, baselines: baselines, usable: usable, windows: windows,
                                      highSet: highSet) { tracker.lastSeen[$0]?.slot }
@@ -136,6 +140,8 @@ public struct DefaultDetector {
                 let assignments = tracker.assign(findings, slot: t, date: date, detector: Self.name) { i, j in
                     Double(sets[i].intersection(sets[j]).count)
                 }
+                try expectations.record(t, baseline: baseline, alerted: zip(findings, assignments)
+                    .filter { $0.1.alerted }.map(\.0.level), usable: usable, windows: windows)
                 for (finding, assignment) in zip(findings, assignments) {
                     try state.record(day: date, finding: finding, incident: assignment.incident, alerted: assignment.alerted)
                     let found = alert(finding, date: date, incident: assignment.incident)

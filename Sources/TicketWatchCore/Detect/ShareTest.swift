@@ -35,6 +35,16 @@ enum ShareTest {
     /// The full test: estimates φ from the window (slots `window` where `usable`), then the quasi-binomial tail.
     static func test(_ c: Double, n: Double, share p: Double, series: [Double], totals: [Double],
                      usable: [Bool], window: Range<Int>) -> Result {
+        let phi = overdispersion(share: p, series: series, totals: totals, usable: usable, window: window)
+        let pValue = CountTests.binomialMidP(c / phi, n: n / phi, p: p, step: 1 / phi)
+        let expected = n * p
+        return Result(p: pValue, expected: expected, std: (phi * expected * (1 - p)).squareRoot(), share: p,
+                      overdispersion: phi)
+    }
+
+    /// φ from the window's winsorised Pearson residuals, kept only where clearly above 1 (1 otherwise).
+    static func overdispersion(share p: Double, series: [Double], totals: [Double], usable: [Bool],
+                               window: Range<Int>) -> Double {
         var sum = 0.0, days = 0
         for s in window where usable[s] && totals[s] > 0 {
             let e = totals[s] * p
@@ -50,9 +60,15 @@ enum ShareTest {
             let estimate = sum / Double(days) / 0.995
             phi = max(1, estimate - 2 * (2 / Double(days)).squareRoot())
         }
-        let pValue = CountTests.binomialMidP(c / phi, n: n / phi, p: p, step: 1 / phi)
-        let expected = n * p
-        return Result(p: pValue, expected: expected, std: (phi * expected * (1 - p)).squareRoot(), share: p,
-                      overdispersion: phi)
+        return phi
+    }
+
+    /// The central band of a count among `n` tickets under the share test's (quasi-)binomial with share `p` and
+    /// overdispersion `phi`: the smallest and largest counts whose mid-p tails are both above (1 − coverage) / 2.
+    static func band(n: Double, share p: Double, overdispersion phi: Double,
+                     coverage: Double = 0.99) -> (lower: Double, upper: Double) {
+        guard n > 0 else { return (0, 0) }
+        let tail = { (c: Double) in CountTests.binomialMidP(c / phi, n: n / phi, p: p, step: 1 / phi) }
+        return CountTests.centralBand(coverage: coverage, upTo: n.rounded(.up), upperTail: tail)
     }
 }
