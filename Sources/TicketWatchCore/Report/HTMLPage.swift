@@ -78,11 +78,11 @@ struct HTMLPage {
             keys += [("band detector", "expected by the default detector (central 99 % of its model)"),
                      ("expected", "its expected value"),
                      ("not-judged", "day it did not judge (gap, warm-up, quiet)"),
-                     ("band-notebook", "the notebook's band (14-day rolling mean ± 3 std, 3.5 for queues and tags)")]
+                     ("band-notebook", "the notebook's band (rolling mean ± threshold × std, as each caption says)")]
         }
         if notebookBands {
             keys.append(("band notebook", detectorBands ? "the notebook's band, where the default detector kept none"
-                         : "expected band: the notebook's 14-day rolling mean ± 3 std (3.5 for queues and tags)"))
+                         : "expected band: the notebook's rolling mean ± threshold × std (as each caption says)"))
         }
         keys.append(("marker", "alert"))
         html += "<p class=\"legend\">" + keys.map { "<span class=\"item\"><span class=\"key \($0.0)\"></span>\($0.1)</span>" }
