@@ -183,18 +183,21 @@ struct ReportBuilder {
                 names = Array(names.prefix(budget))
             }
             budget -= names.count
-            // A range of the (day, name) key: the days read, not the series' whole history.
-            let statement = try db.prepare("SELECT day, tickets FROM \(table) WHERE day BETWEEN ? AND ? AND \(column) = ?")
-            return try names.enumerated().map { offset, name in
-                var values = [Double?](repeating: 0, count: calendar.count)
-                try statement.bind(read + [.text(name)])
-                while try statement.step() {
-                    if let i = index[statement.value(at: 0).string ?? ""] { values[i] = statement.double(at: 1) }
-                }
-                statement.reset()
+            // One pass over the days read (a range of the (day, name) key), not a scan per series: names are
+            // matched by their UTF-8 bytes, as SQLite compares them.
+            let wanted = Dictionary(names.enumerated().map { (Array($1.utf8), $0) }) { first, _ in first }
+            var values = [[Double?]](repeating: [Double?](repeating: 0, count: calendar.count), count: names.count)
+            let statement = try db.prepare("SELECT day, \(column), tickets FROM \(table) WHERE day BETWEEN ? AND ?")
+            try statement.bind(read)
+            while try statement.step() {
+                guard let bytes = statement.textBytes(at: 1), let k = wanted[Array(bytes)],
+                      let i = statement.value(at: 0).string.flatMap({ index[$0] }) else { continue }
+                values[k][i] = statement.double(at: 2)
+            }
+            return names.enumerated().map { offset, name in
                 let level = "\(kind):\(name)"
                 return series(level: level, signal: "\(kind)_volume", title: "\(kind == "queue" ? "Queue" : "Tag") \(name): tickets a day",
-                              unit: .count, values: values, threshold: threshold,
+                              unit: .count, values: values[offset], threshold: threshold,
                               anchor: "plot-\(kind)-\(offset + 1)") { $0.level == level }
             }
         }
