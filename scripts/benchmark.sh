@@ -89,10 +89,11 @@ if [ "${LONG:-0}" = 1 ]; then
     fi
     : > "$work/long.txt"
     for round in 1 2; do
-        echo "$(/usr/bin/time -f '%e %M' "$bin" report --db "$longdb" --out "$work/long-report" --days 90 2>&1 >/dev/null \
-            | tail -n 1)" >> "$work/long.txt"
+        /usr/bin/time -f '%e %M' "$bin" report --db "$longdb" --out "$work/long-report" --days 90 2>&1 >/dev/null \
+            | tail -n 1 >> "$work/long.txt"
     done
-    sort -n "$work/long.txt" | head -n 1 | awk '{ printf "\n90-day report of a ten-year warehouse: %.2f s   peak %.1f MiB   (goal < 1 s)\n", $1, $2 / 1024 }' \
+    sort -n "$work/long.txt" | head -n 1 \
+        | awk '{ printf "\n90-day report of a ten-year warehouse: %.2f s   peak %.1f MiB   (goal < 1 s)\n", $1, $2 / 1024 }' \
         | tee -a "$work/benchmark.txt"
 fi
 

@@ -85,8 +85,9 @@ struct HTMLPage {
                          : "expected band: the notebook's rolling mean ± threshold × std (as each caption says)"))
         }
         keys.append(("marker", "alert"))
-        html += "<p class=\"legend\">" + keys.map { "<span class=\"item\"><span class=\"key \($0.0)\"></span>\($0.1)</span>" }
-            .joined(separator: " ") + "</p>"
+        html += "<p class=\"legend\">"
+            + keys.map { "<span class=\"item\"><span class=\"key \($0.0)\"></span>\($0.1)</span>" }.joined(separator: " ")
+            + "</p>"
         for (title, group) in [("Global", c.global), ("Queues", c.queues), ("Tags", c.tags)] where !group.isEmpty {
             html += "<h3>\(title)</h3>"
             for series in group {
@@ -201,7 +202,8 @@ struct HTMLPage {
         .band { fill: var(--band); stroke: none; } .band.notebook { fill: var(--band-notebook); }
         .expected { fill: none; stroke: #1e3a8a; stroke-width: 1; stroke-dasharray: 4 3; opacity: .7; }
         .band-notebook { fill: none; stroke: #b45309; stroke-width: 1; stroke-dasharray: 2 3; opacity: .8; }
-        .not-judged { fill: rgba(148,163,184,.22); } .line { fill: none; stroke: var(--line); stroke-width: 1.6; stroke-linejoin: round; }
+        .not-judged { fill: rgba(148,163,184,.22); }
+        .line { fill: none; stroke: var(--line); stroke-width: 1.6; stroke-linejoin: round; }
         .evidence td { color: var(--muted); font-size: .85em; padding-top: 0; }
         .evidence ul.examples { margin: .2em 0 .4em 1.2em; padding: 0; }
         .alert-marker { fill: var(--alert); stroke: #fff; stroke-width: 1.5; }

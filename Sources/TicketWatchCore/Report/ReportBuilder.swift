@@ -67,8 +67,9 @@ struct ReportBuilder {
         if let since = options.since { start = max(start, since) }
         if let days = options.days { start = max(start, last.adding(days: -(days - 1))) }
         guard start <= last else { return nil }
-        // Only the days drawn are read, and before them the notebook's window: the rows with tickets (13 by default) that
-        // its rolling band on the first day shown rests on. A 90-day page of a ten-year warehouse reads ~100 days.
+        // Only the days drawn are read, and before them the notebook's window: the rows with tickets (13 by
+        // default) that its rolling band on the first day shown rests on. A 90-day page of a ten-year warehouse
+        // reads ~100 days.
         let windowStart = try db.scalar("""
             SELECT day FROM daily_totals WHERE day < ? AND tickets_total > 0 ORDER BY day DESC LIMIT 1 OFFSET ?
             """, [.text(start.description), .integer(Int64(max(options.seed.window - 2, 0)))])?
@@ -103,7 +104,8 @@ struct ReportBuilder {
             // The notebook's band follows its rows: only days that have tickets at all.
             let rows = values.indices.map { hasTickets[$0] ? values[$0] : nil }
             let notebook = Array(ExpectedBand.rolling(rows, threshold: threshold, window: options.seed.window)[shown])
-            let notebookLabel = "\(options.seed.window)-day rolling mean ± \(threshold.formatted()) × std (the notebook's rule)"
+            let notebookLabel = "\(options.seed.window)-day rolling mean ± \(threshold.formatted()) × std "
+                + "(the notebook's rule)"
             let days = Array(calendar[shown])
             let expected = expectations.series(signal: signal, level: level, highSet: highSet)
             let notJudged = expectations.isEmpty ? [] : shown.map { expectations.notJudged[$0] }

@@ -48,9 +48,11 @@ struct SVGChart {
         for (i, status) in series.notJudged.enumerated() {
             guard let status else { continue }
             let x0 = max(left, x(i) - step / 2), x1 = min(left + plotWidth, x(i) + step / 2)
+            let words = HTMLText.escape(SVGChart.statusWords(status))
             svg += "<rect class=\"not-judged\" x=\"\(fmt(x0))\" y=\"\(fmt(top))\" width=\"\(fmt(max(x1 - x0, 1)))\" "
-                + "height=\"\(fmt(plotHeight))\" data-date=\"\(series.days[i])\" data-status=\"\(HTMLText.escape(status))\">"
-                + "<title>\(series.days[i]): not judged (\(HTMLText.escape(SVGChart.statusWords(status))))</title></rect>\n"
+                + "height=\"\(fmt(plotHeight))\" data-date=\"\(series.days[i])\" "
+                + "data-status=\"\(HTMLText.escape(status))\">"
+                + "<title>\(series.days[i]): not judged (\(words))</title></rect>\n"
         }
         // The band, as one polygon per stretch of days that have one.
         let source = series.bandSource.rawValue
@@ -58,7 +60,8 @@ struct SVGChart {
             let upper = run.map { "\(fmt(x($0))),\(fmt(y(min(series.band[$0]!.upper, yMax))))" }
             let lower = run.reversed().map { "\(fmt(x($0))),\(fmt(y(min(series.band[$0]!.lower, yMax))))" }
             svg += "<polygon class=\"band \(source)\" data-band=\"\(source)\" data-first=\"\(series.days[run[0]])\" "
-                + "points=\"\((upper + lower).joined(separator: " "))\"><title>\(HTMLText.escape(series.bandLabel))</title></polygon>\n"
+                + "points=\"\((upper + lower).joined(separator: " "))\">"
+                + "<title>\(HTMLText.escape(series.bandLabel))</title></polygon>\n"
         }
         // The detector's expected value, and the notebook's band as two thin lines (clipped to the plot: it is a
         // secondary picture and must not squash the scale).
