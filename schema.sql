@@ -267,6 +267,30 @@ CREATE TABLE IF NOT EXISTS detector_findings (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS detector_findings_by_incident ON detector_findings(detector, incident);
 
+-- PUBLIC. What the default detector expected on each day it judged, for what the report draws: the day's total
+-- (signal tickets_total) and high-priority share (high_rate) every judged day, and a queue's or tag's count
+-- (queue_volume, tag_volume) on the judged days around each alert on it (the weeks before it and after). Kept small on
+-- purpose, about a dozen rows a day, not one per series. lower and upper bound the central 99 % of the model
+-- the test used: a value above upper is one the day's test called unusual. Days not judged (detector_days: gap,
+-- warmup, quiet) have no row. Added by schema 3.
+--   SELECT day, expected, lower, upper FROM detector_expectations
+--   WHERE detector = 'default' AND signal = 'tickets_total' ORDER BY day;
+CREATE TABLE IF NOT EXISTS detector_expectations (
+    detector    TEXT NOT NULL,
+    day         TEXT NOT NULL,                -- YYYY-MM-DD, a day detector_days has as 'judged'
+    signal      TEXT NOT NULL,                -- the alert signal it is the expectation of
+    level       TEXT NOT NULL,                -- 'global' | 'queue:NAME' | 'tag:NAME', as in alerts
+    expected    REAL NOT NULL,                -- the expected value: a count, or a share (0..1) for *_rate signals;
+                                              -- the same figure an alert of that day stores as baseline_mean
+    lower       REAL NOT NULL,                -- the central 99 % band, in the same unit as expected
+    upper       REAL NOT NULL,
+    model       TEXT NOT NULL,                -- the distribution the band is read from: 'negative_binomial'
+                                              -- (volume: seasonal baseline), 'quasi_binomial' (share of the day)
+    definition  TEXT,                         -- what the series counts when the signal alone does not say:
+                                              -- high_rate's priorities, comma-separated ('high,urgent'); else NULL
+    PRIMARY KEY (detector, day, signal, level)
+) WITHOUT ROWID;
+
 -- PUBLIC. One row per `ticketwatch run`: the daily job's audit trail (`ticketwatch status` reads it).
 CREATE TABLE IF NOT EXISTS job_runs (
     id                   INTEGER PRIMARY KEY,

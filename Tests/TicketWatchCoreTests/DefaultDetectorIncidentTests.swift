@@ -123,6 +123,12 @@ private func date(_ i: Int) -> String { CivilDate(year: 2025, month: 1, day: 6)!
         }
         // A gap day has no tickets, so the daily run first sees it when the next day arrives: same verdict.
         #expect(try statuses(daily) == statuses(batch))
+        // What the detector expected (the report's bands) is kept the same way day by day as in one run.
+        let expectations = { (w: Warehouse) in
+            try w.db.query("SELECT * FROM detector_expectations ORDER BY day, signal, level").map(\.values)
+        }
+        #expect(try expectations(daily) == expectations(batch))
+        #expect(try expectations(batch).count > 2 * batchOutcome.judged - 1)
         try? FileManager.default.removeItem(at: dir)
     }
 }

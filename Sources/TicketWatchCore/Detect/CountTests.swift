@@ -38,6 +38,26 @@ public enum CountTests {
         return (binomialUpperTail(c, n: n, p: p) + next) / 2
     }
 
+    /// The central band of a discrete count given its one-sided mid-p `upperTail` (decreasing in the count): the
+    /// smallest count whose tail is below 1 − α and the largest whose tail is above α, α = (1 − coverage) / 2.
+    /// A count outside the band is one the test calls unusual at that level in one direction or the other.
+    public static func centralBand(coverage: Double, upTo maximum: Double,
+                                   upperTail: (Double) -> Double) -> (lower: Double, upper: Double) {
+        let alpha = (1 - coverage) / 2
+        // First count in 0...maximum for which `beyond` holds (maximum + 1 when none does); `beyond` is monotone.
+        func first(_ beyond: (Double) -> Bool) -> Double {
+            var low = 0.0, high = maximum + 1
+            while low < high {
+                let mid = ((low + high) / 2).rounded(.down)
+                if beyond(mid) { high = mid } else { low = mid + 1 }
+            }
+            return low
+        }
+        let lower = first { upperTail($0) < 1 - alpha }
+        let upper = first { upperTail($0) <= alpha } - 1
+        return (min(lower, max(upper, 0)), max(upper, 0))
+    }
+
     /// The standard-normal quantile of the upper tail: z with P(Z ≥ z) = p (the score stored in `z`).
     /// Capped at ±37.5 (p below 1e-300 or above 1 − 1e-300).
     public static func normalScore(upperTail p: Double) -> Double {

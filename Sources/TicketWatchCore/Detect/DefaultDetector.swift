@@ -112,6 +112,10 @@ public struct DefaultDetector {
         windows.extend(through: firstSlot, usable: usable)
 
         let highSet = options.highPriorities.map { $0.lowercased() }
+        var expectations = try ExpectationRecorder(db: db, detector: Self.name, data: data,
+                                                   shareWindow: options.shareWindow, minSupport: options.minSupport,
+                                                   highSet: highSet, loadedFromStart: loadStart == dataStart)
+        try expectations.restore(firstSlot: firstSlot) { statusOf[loadStart + $0] }
         // Each usable day's volume baseline (from the days before it), for the span test of the days after it.
         var baselines = [SeasonalBaseline?](repeating: nil, count: data.dayCount)
         let estimate = { (slot: Int, usable: [Bool]) in
@@ -129,14 +133,19 @@ public struct DefaultDetector {
             let status: DayStatus
             if data.totals[t] == 0 {
                 status = (baseline.map { $0.probabilityOfZero >= options.gapProbability } ?? false) ? .quiet : .gap
-            } else if baseline != nil {
+            } else if let baseline {
                 status = .judged
+                // Each family's day-to-day share variation, from the share window (see FamilyDispersion).
+                let dispersion = FamilyDispersions(at: t, data: data, usable: usable, windows: windows,
+                                                   shareWindow: options.shareWindow, minSupport: options.minSupport)
                 let findings = judge(t, data: data, baselines: baselines, usable: usable, windows: windows,
-                                     highSet: highSet) { tracker.lastSeen[$0]?.slot }
+                                     dispersion: dispersion, highSet: highSet) { tracker.lastSeen[$0]?.slot }
                 let sets = findings.count > 1 ? try ticketSets(findings, date: date, in: db, highSet: highSet) : []
                 let assignments = tracker.assign(findings, slot: t, date: date, detector: Self.name) { i, j in
                     Double(sets[i].intersection(sets[j]).count)
                 }
+                try expectations.record(t, baseline: baseline, dispersion: dispersion, alerted: zip(findings, assignments)
+                    .filter { $0.1.alerted }.map(\.0.level), usable: usable, windows: windows)
                 for (finding, assignment) in zip(findings, assignments) {
                     try state.record(day: date, finding: finding, incident: assignment.incident, alerted: assignment.alerted)
                     let found = alert(finding, date: date, incident: assignment.incident)
@@ -174,7 +183,7 @@ public struct DefaultDetector {
     /// baseline; earlier slots hold those of the days before it (nil for gaps and days without one).
     /// `lastFinding(seriesKey)` is the slot of the series' last finding before `t`, if recent.
     func judge(_ t: Int, data: DailyCounts, baselines: [SeasonalBaseline?], usable: [Bool], windows: RollingSums,
-               highSet: [String], lastFinding: (String) -> Int?) -> [Finding] {
+               dispersion: FamilyDispersions, highSet: [String], lastFinding: (String) -> Int?) -> [Finding] {
         guard let baseline = baselines[t] else { return [] }
         let n = data.totals[t]
         let shareStart = max(0, t - options.shareWindow), seasonStart = max(0, t - options.seasonWindow)
@@ -185,22 +194,6 @@ public struct DefaultDetector {
         let daySpan = SpanTest(t: t, days: options.spanDays, weight: options.spanWeight, baselines: baselines,
                                usable: usable)
         var candidates: [Finding] = []
-        // Each family's day-to-day share variation, from the share window (see FamilyDispersion).
-        let shareTotal = windows.totalSum(shareRange)
-        let shareDays = Double(max(1, shareRange.count))
-        let highDispersion = FamilyDispersion.estimate(
-            series: [data.highs], indices: [0], totals: data.totals, usable: usable, window: shareRange, cap: 25
-        ) { _ in ShareTest.share(count: windows.highSum(shareRange), of: shareTotal) }
-        var dispersion: [Finding.Kind: FamilyDispersion.Estimate] = [:]
-        for (kind, table) in [(Finding.Kind.queue, data.queues), (Finding.Kind.tag, data.tags)] {
-            let watched = table.counts.indices.filter {
-                windows.seriesSum(kind, $0, shareRange) >= Double(options.minSupport)
-            }
-            dispersion[kind] = FamilyDispersion.estimate(
-                series: table.counts, indices: watched, totals: data.totals, usable: usable, window: shareRange,
-                meanPerDay: { windows.seriesSum(kind, $0, shareRange) / shareDays },
-                shareOf: { ShareTest.share(count: windows.seriesSum(kind, $0, shareRange), of: shareTotal) })
-        }
         var untested: [Finding.Kind: Int] = [:]
         var untestedMass: [Finding.Kind: Double] = [:]
         let mass = { (support: Double) in pow(max(support, 1), options.supportExponent) }
@@ -229,7 +222,7 @@ public struct DefaultDetector {
             let span = daySpan?.after(lastFinding("high_rate"))
             let share = ShareTest.share(count: windows.highSum(shareRange), of: windows.totalSum(shareRange))
             let test = shareTests(data.highs, t: t, data: data, usable: usable, windows: windows, span: span,
-                                  minCount: 0, dispersion: highDispersion) {
+                                  minCount: 0, dispersion: dispersion.high) {
                 windows.highSum($0)
             }
             let day = test?.day ?? ShareTest.untested(n: n, share: share)
@@ -271,9 +264,9 @@ public struct DefaultDetector {
                 }
                 guard history >= Double(options.minSupport) else { continue }
                 let span = daySpan?.after(lastFinding(prefix + name))
-                let kappa = dispersion[kind]?.kappa(meanPerDay: windows.seriesSum(kind, series, shareRange) / shareDays)
+                let kappa = dispersion.kappa(kind, windowSum: windows.seriesSum(kind, series, shareRange))
                 guard let test = shareTests(counts, t: t, data: data, usable: usable, windows: windows, span: span,
-                                            minCount: Double(options.minCount), dispersion: kappa ?? 0, sum: {
+                                            minCount: Double(options.minCount), dispersion: kappa, sum: {
                                                 windows.seriesSum(kind, series, $0)
                                             }) else {
                     untested[kind, default: 0] += 1

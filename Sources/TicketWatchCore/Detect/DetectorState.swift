@@ -95,6 +95,7 @@ struct DetectorState {
         let text = CivilDate(daysSinceEpoch: day).description
         try db.run("DELETE FROM detector_findings WHERE detector = ? AND day >= ?", [.text(detector), .text(text)])
         try db.run("DELETE FROM detector_days WHERE detector = ? AND day >= ?", [.text(detector), .text(text)])
+        try db.run("DELETE FROM detector_expectations WHERE detector = ? AND day >= ?", [.text(detector), .text(text)])
     }
 
     func record(day: String, finding: Finding, incident: String, alerted: Bool) throws {

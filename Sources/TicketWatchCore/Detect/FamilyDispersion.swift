@@ -62,3 +62,41 @@ enum FamilyDispersion {
         return max(0, excess / scale)
     }
 }
+
+/// The three families' share drift on one day, from the share window before it: what the share tests of that day
+/// use, and what the report's bands of that day are drawn with (`ExpectationRecorder`).
+struct FamilyDispersions {
+    var high = 0.0
+    var queues = FamilyDispersion.Estimate()
+    var tags = FamilyDispersion.Estimate()
+    /// The share window's days, to turn a series' window sum into its mean a day.
+    private var days = 1.0
+
+    init(at t: Int, data: DailyCounts, usable: [Bool], windows: RollingSums, shareWindow: Int, minSupport: Int) {
+        let range = max(0, t - shareWindow)..<t
+        let total = windows.totalSum(range)
+        days = Double(max(1, range.count))
+        high = FamilyDispersion.estimate(series: [data.highs], indices: [0], totals: data.totals, usable: usable,
+                                         window: range, cap: 25) { _ in
+            ShareTest.share(count: windows.highSum(range), of: total)
+        }
+        for (kind, table) in [(Finding.Kind.queue, data.queues), (Finding.Kind.tag, data.tags)] {
+            let watched = table.counts.indices.filter { windows.seriesSum(kind, $0, range) >= Double(minSupport) }
+            let estimate = FamilyDispersion.estimate(
+                series: table.counts, indices: watched, totals: data.totals, usable: usable, window: range,
+                meanPerDay: { windows.seriesSum(kind, $0, range) / Double(max(1, range.count)) },
+                shareOf: { ShareTest.share(count: windows.seriesSum(kind, $0, range), of: total) })
+            if kind == .queue { queues = estimate } else { tags = estimate }
+        }
+    }
+
+    /// κ for a series of `kind` whose share window held `windowSum` tickets (ignored for the high share).
+    func kappa(_ kind: Finding.Kind, windowSum: Double) -> Double {
+        switch kind {
+        case .high: high
+        case .queue: queues.kappa(meanPerDay: windowSum / days)
+        case .tag: tags.kappa(meanPerDay: windowSum / days)
+        case .total: 0
+        }
+    }
+}

@@ -121,6 +121,13 @@ struct SeasonalBaseline {
     /// P(no ticket at all) under this baseline: what tells a quiet day from a gap in the feed.
     var probabilityOfZero: Double { exp(size * log(size / (size + mean))) }
 
+    /// The counts the day's test takes as ordinary: the central `coverage` of this baseline, tails read as
+    /// `upperTail` reads them (mid-p, widened for the spread's uncertainty). A count above `upper` is one the
+    /// day's test finds below p = (1 − coverage) / 2.
+    func band(coverage: Double = 0.99) -> (lower: Double, upper: Double) {
+        CountTests.centralBand(coverage: coverage, upTo: (mean + 60 * std + 20).rounded(.up), upperTail: upperTail)
+    }
+
     /// The one-sided p-value of a count x under this baseline: the mid-p P(X > x) + ½ P(X = x), widened for the
     /// spread's uncertainty.
     func upperTail(_ x: Double) -> Double {

@@ -38,6 +38,18 @@ enum ShareTest {
     /// variation `dispersion` (κ), then the quasi-binomial tail.
     static func test(_ c: Double, n: Double, share p: Double, series: [Double], totals: [Double],
                      usable: [Bool], window: Range<Int>, dispersion: Double = 0) -> Result {
+        let phi = overdispersion(share: p, n: n, series: series, totals: totals, usable: usable, window: window,
+                                 dispersion: dispersion)
+        let pValue = CountTests.binomialMidP(c / phi, n: n / phi, p: p, step: 1 / phi)
+        let expected = n * p
+        return Result(p: pValue, expected: expected, std: (phi * expected * (1 - p)).squareRoot(), share: p,
+                      overdispersion: phi)
+    }
+
+    /// φ for a count among `n` tickets: from the window's winsorised Pearson residuals, kept only where clearly
+    /// above 1, or from the family's share drift `dispersion`, whichever is larger.
+    static func overdispersion(share p: Double, n: Double, series: [Double], totals: [Double], usable: [Bool],
+                               window: Range<Int>, dispersion: Double = 0) -> Double {
         var sum = 0.0, days = 0
         for s in window where usable[s] && totals[s] > 0 {
             let e = totals[s] * p
@@ -54,10 +66,15 @@ enum ShareTest {
             phi = max(1, estimate - 2 * (2 / Double(days)).squareRoot())
         }
         // The series' own φ already holds whatever share variation its window showed: take the larger.
-        phi = max(phi, 1 + dispersion * n * p / (1 - p))
-        let pValue = CountTests.binomialMidP(c / phi, n: n / phi, p: p, step: 1 / phi)
-        let expected = n * p
-        return Result(p: pValue, expected: expected, std: (phi * expected * (1 - p)).squareRoot(), share: p,
-                      overdispersion: phi)
+        return max(phi, 1 + dispersion * n * p / (1 - p))
+    }
+
+    /// The central band of a count among `n` tickets under the share test's (quasi-)binomial with share `p` and
+    /// overdispersion `phi`: the smallest and largest counts whose mid-p tails are both above (1 − coverage) / 2.
+    static func band(n: Double, share p: Double, overdispersion phi: Double,
+                     coverage: Double = 0.99) -> (lower: Double, upper: Double) {
+        guard n > 0 else { return (0, 0) }
+        let tail = { (c: Double) in CountTests.binomialMidP(c / phi, n: n / phi, p: p, step: 1 / phi) }
+        return CountTests.centralBand(coverage: coverage, upTo: n.rounded(.up), upperTail: tail)
     }
 }

@@ -71,8 +71,23 @@ struct HTMLPage {
 
     private func plots(_ c: ReportContent) -> String {
         var html = "<section class=\"plots\"><h2>Plots</h2>"
-        html += "<p class=\"legend\"><span class=\"key line\"></span> daily value <span class=\"key band\"></span> expected band "
-            + "<span class=\"key marker\"></span> alert</p>"
+        let detectorBands = c.allSeries.contains { $0.bandSource == .detector }
+        let notebookBands = c.allSeries.contains { $0.bandSource == .notebook }
+        var keys = [("line", "daily value")]
+        if detectorBands {
+            keys += [("band detector", "expected by the default detector (central 99 % of its model)"),
+                     ("expected", "its expected value"),
+                     ("not-judged", "day it did not judge (gap, warm-up, quiet)"),
+                     ("band-notebook", "the notebook's band (rolling mean ± threshold × std, as each caption says)")]
+        }
+        if notebookBands {
+            keys.append(("band notebook", detectorBands ? "the notebook's band, where the default detector kept none"
+                         : "expected band: the notebook's rolling mean ± threshold × std (as each caption says)"))
+        }
+        keys.append(("marker", "alert"))
+        html += "<p class=\"legend\">"
+            + keys.map { "<span class=\"item\"><span class=\"key \($0.0)\"></span>\($0.1)</span>" }.joined(separator: " ")
+            + "</p>"
         for (title, group) in [("Global", c.global), ("Queues", c.queues), ("Tags", c.tags)] where !group.isEmpty {
             html += "<h3>\(title)</h3>"
             for series in group {
@@ -169,7 +184,7 @@ struct HTMLPage {
     }
 
     static let css = """
-        :root { --ink: #1d2433; --muted: #5b6475; --line: #2563eb; --band: rgba(37,99,235,.14); --alert: #dc2626; --rule: #e3e6ec; }
+        :root { --ink: #1d2433; --muted: #5b6475; --line: #2563eb; --band: rgba(37,99,235,.14); --band-notebook: rgba(217,119,6,.13); --alert: #dc2626; --rule: #e3e6ec; }
         * { box-sizing: border-box; }
         body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); background: #fff; }
         main { max-width: 1400px; margin: 0 auto; padding: 16px; }
@@ -184,12 +199,21 @@ struct HTMLPage {
         svg.chart { display: block; max-width: 100%; height: auto; background: #fff; }
         h4 { margin: 0 0 2px; font-size: 1rem; }
         .axis { font-size: 13px; fill: var(--muted); } .grid { stroke: var(--rule); } .tick, .axis-line { stroke: #9aa3b2; }
-        .band { fill: var(--band); stroke: none; } .line { fill: none; stroke: var(--line); stroke-width: 1.6; stroke-linejoin: round; }
+        .band { fill: var(--band); stroke: none; } .band.notebook { fill: var(--band-notebook); }
+        .expected { fill: none; stroke: #1e3a8a; stroke-width: 1; stroke-dasharray: 4 3; opacity: .7; }
+        .band-notebook { fill: none; stroke: #b45309; stroke-width: 1; stroke-dasharray: 2 3; opacity: .8; }
+        .not-judged { fill: rgba(148,163,184,.22); }
+        .line { fill: none; stroke: var(--line); stroke-width: 1.6; stroke-linejoin: round; }
         .evidence td { color: var(--muted); font-size: .85em; padding-top: 0; }
         .evidence ul.examples { margin: .2em 0 .4em 1.2em; padding: 0; }
         .alert-marker { fill: var(--alert); stroke: #fff; stroke-width: 1.5; }
-        .legend .key { display: inline-block; width: 18px; height: 10px; margin: 0 4px 0 12px; vertical-align: middle; }
+        .legend .key { display: inline-block; width: 18px; height: 10px; margin: 0 4px 0 0; vertical-align: middle; }
         .legend .key.line { border-top: 2px solid var(--line); height: 0; } .legend .key.band { background: var(--band); }
+        .legend .key.band.notebook { background: var(--band-notebook); }
+        .legend .key.expected { border-top: 1px dashed #1e3a8a; height: 0; }
+        .legend .key.band-notebook { border-top: 1px dashed #b45309; height: 0; }
+        .legend .key.not-judged { background: rgba(148,163,184,.35); }
+        .legend .item { display: inline-block; margin-right: 10px; }
         .legend .key.marker { width: 10px; border-radius: 50%; background: var(--alert); }
         .table-wrap { overflow-x: auto; }
         table { border-collapse: collapse; width: 100%; font-size: .9rem; }

@@ -60,23 +60,33 @@ struct ReportBuilder {
     }
 
     func build() throws -> ReportContent? {
-        let totals = try db.query("SELECT day, tickets_total, tickets_high FROM daily_totals ORDER BY day")
-        guard let firstText = totals.first?[0].string, let lastText = totals.last?[0].string,
-              let first = CivilDate(firstText), let last = CivilDate(lastText) else { return nil }
-        let calendar = (0...(last.daysSinceEpoch - first.daysSinceEpoch)).map { first.adding(days: $0) }
+        let span = try db.query("SELECT min(day), max(day) FROM daily_totals")
+        guard let first = span.first?[0].string.flatMap(CivilDate.init),
+              let last = span.first?[1].string.flatMap(CivilDate.init) else { return nil }
         var start = first
         if let since = options.since { start = max(start, since) }
         if let days = options.days { start = max(start, last.adding(days: -(days - 1))) }
         guard start <= last else { return nil }
+        // Only the days drawn are read, and before them the notebook's window: the rows with tickets (13 by
+        // default) that its rolling band on the first day shown rests on. A 90-day page of a ten-year warehouse
+        // reads ~100 days.
+        let windowStart = try db.scalar("""
+            SELECT day FROM daily_totals WHERE day < ? AND tickets_total > 0 ORDER BY day DESC LIMIT 1 OFFSET ?
+            """, [.text(start.description), .integer(Int64(max(options.seed.window - 2, 0)))])?
+            .string.flatMap(CivilDate.init)
+        let readFrom = windowStart ?? first
+        let calendar = (0...(last.daysSinceEpoch - readFrom.daysSinceEpoch)).map { readFrom.adding(days: $0) }
+        let read: [SQLValue] = [.text(readFrom.description), .text(last.description)]
         let shown = calendar.firstIndex(of: start)!..<calendar.count
         let index = Dictionary(uniqueKeysWithValues: calendar.enumerated().map { ($1.description, $0) })
 
         var total = [Double?](repeating: 0, count: calendar.count)
         var high = [Double](repeating: 0, count: calendar.count)
-        for row in totals {
-            let i = index[row[0].string!]!
-            total[i] = row[1].double!
-            high[i] = row[2].double!
+        for row in try db.query("SELECT day, tickets_total, tickets_high FROM daily_totals WHERE day BETWEEN ? AND ?",
+                                read) {
+            guard let i = row[0].string.flatMap({ index[$0] }) else { continue }
+            total[i] = row[1].double ?? 0
+            high[i] = row[2].double ?? 0
         }
         let hasTickets = total.map { ($0 ?? 0) > 0 }
         let rate: [Double?] = calendar.indices.map { hasTickets[$0] ? high[$0] / total[$0]! : nil }
@@ -84,17 +94,40 @@ struct ReportBuilder {
         var alerts = try AlertStore(db: db).list(detector: options.detector, since: start.description)
         alerts = alerts.filter { $0.date <= last.description }
         let periodAlerts = alerts
+        // The default detector's bands, unless the page is about the notebook's detector alone.
+        let expectations = options.detector == SeedDetector.name ? DetectorExpectations() : try DetectorExpectations
+            .load(from: db, detector: DefaultDetector.name, from: start, through: last, index: index)
 
         func series(level: String, signal: String, title: String, unit: ReportSeries.Unit, values: [Double?],
-                    threshold: Double, anchor: String, matching: (Alert) -> Bool) -> ReportSeries {
-            // The band follows the notebook's rows: only days that have tickets at all.
+                    threshold: Double, anchor: String, highSet: [String]? = nil,
+                    matching: (Alert) -> Bool) -> ReportSeries {
+            // The notebook's band follows its rows: only days that have tickets at all.
             let rows = values.indices.map { hasTickets[$0] ? values[$0] : nil }
-            let band = ExpectedBand.rolling(rows, threshold: threshold, window: options.seed.window)
-            return ReportSeries(
-                level: level, signal: signal, title: title, unit: unit,
-                days: Array(calendar[shown]), values: Array(values[shown]), band: Array(band[shown]),
-                bandLabel: "expected band: \(options.seed.window)-day rolling mean ± \(threshold.formatted()) × std (the notebook's rule)",
-                alerts: periodAlerts.filter(matching), anchor: anchor)
+            let notebook = Array(ExpectedBand.rolling(rows, threshold: threshold, window: options.seed.window)[shown])
+            let notebookLabel = "\(options.seed.window)-day rolling mean ± \(threshold.formatted()) × std "
+                + "(the notebook's rule)"
+            let days = Array(calendar[shown])
+            let expected = expectations.series(signal: signal, level: level, highSet: highSet)
+            let notJudged = expectations.isEmpty ? [] : shown.map { expectations.notJudged[$0] }
+            guard !expected.isEmpty else {
+                var plain = ReportSeries(
+                    level: level, signal: signal, title: title, unit: unit, days: days, values: Array(values[shown]),
+                    band: notebook, bandLabel: "expected band: " + notebookLabel, bandSource: .notebook,
+                    alerts: periodAlerts.filter(matching), anchor: anchor)
+                plain.notJudged = notJudged
+                return plain
+            }
+            let models = Set(expected.values.map(\.model)).sorted().joined(separator: ", ")
+            var drawn = ReportSeries(
+                level: level, signal: signal, title: title, unit: unit, days: days, values: Array(values[shown]),
+                band: shown.map { expected[$0].map { ($0.lower, $0.upper) } },
+                bandLabel: "expected band: the default detector's central 99 % (\(models)); thin lines: "
+                    + notebookLabel,
+                bandSource: .detector, alerts: periodAlerts.filter(matching), anchor: anchor)
+            drawn.expected = shown.map { expected[$0]?.expected }
+            drawn.secondaryBand = notebook
+            drawn.notJudged = notJudged
+            return drawn
         }
 
         // high_rate has two definitions: the notebook's (priority exactly "high") and the default detector's
@@ -104,27 +137,33 @@ struct ReportBuilder {
         let notebookSet = ["high"]
         let setOf: (Alert) -> [String] = { ReportBuilder.highSet(of: $0) ?? notebookSet }
         var global = [
+            // Every global alert but high_rate is about the day's volume: tickets_total, and any later global
+            // signal (no data, a drop) that this page does not know by name.
             series(level: "global", signal: "tickets_total", title: "Daily ticket volume (all queues)", unit: .count,
                    values: total, threshold: options.seed.totalThreshold, anchor: "plot-total") {
                 $0.level == "global" && !isRate($0)
             },
             series(level: "global", signal: "high_rate", title: "Share of high-priority tickets (priority high)",
-                   unit: .rate, values: rate, threshold: options.seed.highRateThreshold, anchor: "plot-high-rate") {
+                   unit: .rate, values: rate, threshold: options.seed.highRateThreshold, anchor: "plot-high-rate",
+                   highSet: notebookSet) {
                 isRate($0) && setOf($0) == notebookSet
             },
         ]
-        let otherSets = Set(periodAlerts.filter(isRate).map(setOf)).subtracting([notebookSet]).sorted { $0.joined() < $1.joined() }
+        let otherSets = Set(periodAlerts.filter(isRate).map(setOf)).union(expectations.highSets)
+            .subtracting([notebookSet]).sorted { $0.joined() < $1.joined() }
         for (offset, set) in otherSets.enumerated() {
             var inSet = [Double](repeating: 0, count: calendar.count)
             let rows = try db.query("""
                 SELECT day, sum(tickets) FROM daily_priorities
-                WHERE priority IN (\(set.map { _ in "?" }.joined(separator: ", "))) GROUP BY day
-                """, set.map { .text($0) })
+                WHERE day BETWEEN ? AND ? AND priority IN (\(set.map { _ in "?" }.joined(separator: ", "))) GROUP BY day
+                """, read + set.map { SQLValue.text($0) })
             for row in rows { if let i = index[row[0].string ?? ""] { inSet[i] = row[1].double ?? 0 } }
             let values: [Double?] = calendar.indices.map { hasTickets[$0] ? inSet[$0] / total[$0]! : nil }
             global.append(series(
-                level: "global", signal: "high_rate", title: "Share of high-priority tickets (priority \(set.joined(separator: " or ")))",
-                unit: .rate, values: values, threshold: options.seed.highRateThreshold, anchor: "plot-high-rate-\(offset + 2)") {
+                level: "global", signal: "high_rate",
+                title: "Share of high-priority tickets (priority \(set.joined(separator: " or ")))", unit: .rate,
+                values: values, threshold: options.seed.highRateThreshold, anchor: "plot-high-rate-\(offset + 2)",
+                highSet: set) {
                 isRate($0) && setOf($0) == set
             })
         }
@@ -146,17 +185,21 @@ struct ReportBuilder {
                 names = Array(names.prefix(budget))
             }
             budget -= names.count
-            let statement = try db.prepare("SELECT day, tickets FROM \(table) WHERE \(column) = ?")
-            return try names.enumerated().map { offset, name in
-                var values = [Double?](repeating: 0, count: calendar.count)
-                try statement.bind([.text(name)])
-                while try statement.step() {
-                    if let i = index[statement.value(at: 0).string ?? ""] { values[i] = statement.double(at: 1) }
-                }
-                statement.reset()
+            // One pass over the days read (a range of the (day, name) key), not a scan per series: names are
+            // matched by their UTF-8 bytes, as SQLite compares them.
+            let wanted = Dictionary(names.enumerated().map { (Array($1.utf8), $0) }) { first, _ in first }
+            var values = [[Double?]](repeating: [Double?](repeating: 0, count: calendar.count), count: names.count)
+            let statement = try db.prepare("SELECT day, \(column), tickets FROM \(table) WHERE day BETWEEN ? AND ?")
+            try statement.bind(read)
+            while try statement.step() {
+                guard let bytes = statement.textBytes(at: 1), let k = wanted[Array(bytes)],
+                      let i = statement.value(at: 0).string.flatMap({ index[$0] }) else { continue }
+                values[k][i] = statement.double(at: 2)
+            }
+            return names.enumerated().map { offset, name in
                 let level = "\(kind):\(name)"
                 return series(level: level, signal: "\(kind)_volume", title: "\(kind == "queue" ? "Queue" : "Tag") \(name): tickets a day",
-                              unit: .count, values: values, threshold: threshold,
+                              unit: .count, values: values[offset], threshold: threshold,
                               anchor: "plot-\(kind)-\(offset + 1)") { $0.level == level }
             }
         }

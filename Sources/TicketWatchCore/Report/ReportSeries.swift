@@ -11,6 +11,15 @@ struct ReportSeries {
     /// The expected band (lower, upper) where the detector had enough history to judge; nil elsewhere.
     let band: [(lower: Double, upper: Double)?]
     let bandLabel: String
+    /// Whose band `band` is: the default detector's (what it expected) or the notebook's rolling rule.
+    let bandSource: BandSource
+    /// The default detector's expected value where `band` is its band (nil elsewhere).
+    var expected: [Double?] = []
+    /// The notebook's rolling band drawn as a thin secondary line under the detector's band; empty when `band`
+    /// is the notebook's own.
+    var secondaryBand: [(lower: Double, upper: Double)?] = []
+    /// Days the default detector classified without judging them (gap, warmup, quiet), nil elsewhere.
+    var notJudged: [String?] = []
     /// The stored alerts on this series, in the report's period.
     let alerts: [Alert]
     /// The HTML id alerts link to.
@@ -18,6 +27,10 @@ struct ReportSeries {
 
     enum Unit {
         case count, rate
+    }
+
+    enum BandSource: String {
+        case detector, notebook
     }
 }
 

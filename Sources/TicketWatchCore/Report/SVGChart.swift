@@ -42,11 +42,39 @@ struct SVGChart {
         }
         svg += "<line class=\"axis-line\" x1=\"\(fmt(left))\" x2=\"\(fmt(left + plotWidth))\" y1=\"\(fmt(top + plotHeight))\" y2=\"\(fmt(top + plotHeight))\"/>\n"
 
+        // Days the default detector did not judge: a hatched column each, so an empty band there reads as
+        // "not judged", not as "anything goes".
+        let step = count > 1 ? plotWidth / Double(count - 1) : plotWidth
+        for (i, status) in series.notJudged.enumerated() {
+            guard let status else { continue }
+            let x0 = max(left, x(i) - step / 2), x1 = min(left + plotWidth, x(i) + step / 2)
+            let words = HTMLText.escape(SVGChart.statusWords(status))
+            svg += "<rect class=\"not-judged\" x=\"\(fmt(x0))\" y=\"\(fmt(top))\" width=\"\(fmt(max(x1 - x0, 1)))\" "
+                + "height=\"\(fmt(plotHeight))\" data-date=\"\(series.days[i])\" "
+                + "data-status=\"\(HTMLText.escape(status))\">"
+                + "<title>\(series.days[i]): not judged (\(words))</title></rect>\n"
+        }
         // The band, as one polygon per stretch of days that have one.
+        let source = series.bandSource.rawValue
         for run in runs(where: { series.band[$0] != nil }) {
             let upper = run.map { "\(fmt(x($0))),\(fmt(y(min(series.band[$0]!.upper, yMax))))" }
-            let lower = run.reversed().map { "\(fmt(x($0))),\(fmt(y(series.band[$0]!.lower)))" }
-            svg += "<polygon class=\"band\" points=\"\((upper + lower).joined(separator: " "))\"><title>\(HTMLText.escape(series.bandLabel))</title></polygon>\n"
+            let lower = run.reversed().map { "\(fmt(x($0))),\(fmt(y(min(series.band[$0]!.lower, yMax))))" }
+            svg += "<polygon class=\"band \(source)\" data-band=\"\(source)\" data-first=\"\(series.days[run[0]])\" "
+                + "points=\"\((upper + lower).joined(separator: " "))\">"
+                + "<title>\(HTMLText.escape(series.bandLabel))</title></polygon>\n"
+        }
+        // The detector's expected value, and the notebook's band as two thin lines (clipped to the plot: it is a
+        // secondary picture and must not squash the scale).
+        for run in runs(where: { series.expected.indices.contains($0) && series.expected[$0] != nil }) {
+            let points = run.map { "\(fmt(x($0))),\(fmt(y(min(series.expected[$0]!, yMax))))" }
+            svg += "<polyline class=\"expected\" points=\"\(points.joined(separator: " "))\"/>\n"
+        }
+        for run in runs(where: { series.secondaryBand.indices.contains($0) && series.secondaryBand[$0] != nil }) {
+            let edges = run.map { series.secondaryBand[$0]! }
+            for edge in [edges.map { $0.lower }, edges.map { $0.upper }] {
+                let points = zip(run, edge).map { "\(fmt(x($0))),\(fmt(y(min($1, yMax))))" }
+                svg += "<polyline class=\"band-notebook\" points=\"\(points.joined(separator: " "))\"/>\n"
+            }
         }
         // The values, broken where undefined.
         for run in runs(where: { series.values[$0] != nil }) {
@@ -107,6 +135,16 @@ struct SVGChart {
     }
 
     private func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
+
+    /// Why a day was not judged, in words (detector_days' statuses).
+    static func statusWords(_ status: String) -> String {
+        switch status {
+        case "gap": "no tickets where traffic was expected: a gap in the feed"
+        case "warmup": "too little history yet"
+        case "quiet": "no tickets, as expected"
+        default: status
+        }
+    }
 
     /// 0 and four or five round steps up to at least `maximum`.
     static func niceTicks(upTo maximum: Double) -> [Double] {

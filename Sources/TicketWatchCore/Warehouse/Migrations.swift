@@ -83,6 +83,22 @@ enum Migrations {
                 SELECT t.ticket_id AS ticket_id, j.key AS position, j.value AS tag, t.id AS ticket
                 FROM tickets AS t, json_each(t.tags) AS j;
             """,
+        // 2 → 3. What the default detector expected on each judged day, for the report's bands (issue 21).
+        // Days judged before it have no expectation: the report draws the notebook's band there.
+        2: """
+            CREATE TABLE IF NOT EXISTS detector_expectations (
+                detector    TEXT NOT NULL,
+                day         TEXT NOT NULL,
+                signal      TEXT NOT NULL,
+                level       TEXT NOT NULL,
+                expected    REAL NOT NULL,
+                lower       REAL NOT NULL,
+                upper       REAL NOT NULL,
+                model       TEXT NOT NULL,
+                definition  TEXT,
+                PRIMARY KEY (detector, day, signal, level)
+            ) WITHOUT ROWID;
+            """,
     ]
 
     static func migrate(_ db: Database, path: String, to target: Int, logger: Logger) throws {
