@@ -151,6 +151,14 @@ import Testing
         let listed = try Binary.run(["alerts", "--db", path, "--format", "csv"])
         let rows = listed.stdout.split(whereSeparator: \.isNewline).filter { $0.contains(",no_data,") }
         #expect(rows.count == 1 && rows.first?.hasPrefix("2025-02-25,") == true, "\(listed.stdout)")
+        // The scorer does not count a no_data alert on a day the generator emptied as false.
+        try listed.stdout.write(toFile: dir + "/alerts.csv", atomically: true, encoding: .utf8)
+        let scored = try Binary.run(executable: "/usr/bin/env", ["python3", TestPaths.file("scripts/score-alerts.py").path,
+                                                                  dir + "/truth.json", dir + "/alerts.csv", "--json"])
+        let score = try JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [String: Any]
+        let falseAlerts = try #require(score?["false"] as? Int)
+        let alertCount = try #require(score?["alerts"] as? Int)
+        #expect(falseAlerts == alertCount - rows.count, "\(scored.stdout)")
     }
 
     /// A 60 % drop in total volume for two days on a 1,500-a-day stream: one volume_drop alert. Each day alone is
