@@ -8,7 +8,8 @@ An incident is caught when an alert on one of its days (or the day after) names 
   tag        -> level tag:NAME
   new_tag    -> level tag:NAME (any signal: a tag volume or a new term)
   drop       -> signal volume_drop or no_data
-An alert is false when it falls on no incident day (nor the day after one). When the CSV has an `incident`
+An alert is false when it falls on no incident day (nor the day after one); a no_data or volume_drop alert on a
+day the generator emptied (gap_days, feed_stops) is not false either: the feed was empty. When the CSV has an `incident`
 column (the default detector groups related rows), false alerts are counted once per incident and day, as
 on-call people receive them; otherwise once per row.
 Alert CSV columns read: date (YYYY-MM-DD first), signal, level, optional incident. Extra columns are ignored.
@@ -43,13 +44,22 @@ def incident_days(truth):
     return window
 
 
+def empty_days(truth):
+    """The days the generator emptied on purpose (single gaps and stopped feeds)."""
+    days = {dt.date.fromisoformat(d) for d in truth.get("gap_days", [])}
+    for stop in truth.get("feed_stops", []):
+        d0 = dt.date.fromisoformat(stop["start"])
+        days |= {d0 + dt.timedelta(days=k) for k in range(stop["days"])}
+    return days
+
+
 def score(truth, alerts):
-    window = incident_days(truth)
+    window, empty = incident_days(truth), empty_days(truth)
     caught, false_items = set(), set()
     for i, a in enumerate(alerts):
         d = dt.date.fromisoformat(a["date"][:10])
         incs = window.get(d, [])
-        if not incs:
+        if not incs and not (d in empty and a["signal"] in ("no_data", "volume_drop")):
             false_items.add((d, a["incident"]) if a.get("incident") else i)
         for inc in incs:
             if hits(inc, a["signal"], a["level"]):

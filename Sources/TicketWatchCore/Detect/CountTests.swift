@@ -21,6 +21,15 @@ public enum CountTests {
         return (atOrAbove + negativeBinomialUpperTail(x + 1, mean: mean, size: size)) / 2
     }
 
+    /// P(X ≤ x) for X ~ NegativeBinomial(mean μ, size k), as I_{k/(k+μ)}(k, x + 1): the complement of the upper
+    /// tail at x + 1 without its rounding, so tiny lower tails stay exact. For x = 0 it is P(X = 0) = (k/(k+μ))^k.
+    public static func negativeBinomialLowerTail(_ x: Double, mean: Double, size: Double) -> Double {
+        guard x >= 0 else { return 0 }
+        guard mean > 0 else { return 1 }
+        let k = min(size, 1e9)
+        return regularizedIncompleteBeta(k / (k + mean), k, x + 1)
+    }
+
     /// P(X ≥ c) for X ~ Binomial(n, p), through P(X ≥ c) = I_p(c, n − c + 1). Non-integer c and n are allowed:
     /// dividing both by an overdispersion factor φ gives the quasi-binomial tail with variance φ·n·p·(1 − p).
     public static func binomialUpperTail(_ c: Double, n: Double, p: Double) -> Double {

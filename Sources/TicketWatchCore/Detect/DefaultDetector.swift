@@ -17,6 +17,9 @@ import Foundation
 /// findings are grouped into incidents, and an incident is alerted on its first day and again only when it
 /// grows (`IncidentTracker`). The score stored in `z` is the standard-normal equivalent of the p-value,
 /// z = Φ⁻¹(1 − p); `threshold` is the z the day's FDR cut required of that test.
+/// Before that, `DayClassifier` sets apart the days of a feed episode — no ticket where traffic was expected
+/// (`no_data`), or far too few (`volume_drop`): one alert per episode, those days neither judged nor part of any
+/// baseline. Days after the newest ticket are judged as empty only `staleAfterDays` mornings after they end.
 /// Days judged again after late tickets end with one run's findings and incidents; their stored alerts are
 /// withdrawn only when their findings are gone, never because their incident now began earlier (`Outcome.kept`).
 public struct DefaultDetector {
@@ -32,7 +35,7 @@ public struct DefaultDetector {
     public struct Outcome: Sendable {
         /// The days classified by this run (YYYY-MM-DD), in order, and how.
         public var days: [String] = []
-        public var judged = 0, warmup = 0, quiet = 0, gaps = 0
+        public var judged = 0, warmup = 0, quiet = 0, gaps = 0, drops = 0
         /// The alerts of the days judged (stored), and the findings kept silent because their incident did not grow.
         public var alerts: [Alert] = []
         public var suppressed = 0
@@ -72,9 +75,12 @@ public struct DefaultDetector {
         let span = try db.query("SELECT min(day), max(day) FROM daily_totals WHERE tickets_total > 0")
         guard let dataStart = span.first?[0].string.flatMap(CivilDate.init)?.daysSinceEpoch,
               let dataEnd = span.first?[1].string.flatMap(CivilDate.init)?.daysSinceEpoch else { return outcome }
-        // Never past the newest day with tickets: a day whose export has not arrived yet (late, or still settling
-        // in the inbox) must not be classified as empty, or it would never be judged once its tickets come.
-        let last = min(through.flatMap(CivilDate.init)?.daysSinceEpoch ?? dataEnd, dataEnd)
+        // Not past the newest day with tickets until `staleAfterDays` more mornings have passed: a day whose export
+        // is late or still settling in the inbox must not be judged empty, but one that never comes is a stop.
+        var last = dataEnd
+        if let through = through.flatMap(CivilDate.init)?.daysSinceEpoch {
+            last = min(through, max(dataEnd, through - options.staleAfterDays))
+        }
         let lastJudged = try state.lastJudgedDay()
         var first = lastJudged.map { $0 + 1 } ?? dataStart
         // Late tickets: when one of the newest judged days changed, judge it and every day after it again, from the
@@ -126,47 +132,58 @@ public struct DefaultDetector {
         for s in max(0, firstSlot - options.spanDays + 1)..<firstSlot where usable[s] {
             baselines[s] = estimate(s, usable)
         }
+        let classifier = DayClassifier(options: options)
+        var previous = firstSlot > 0 ? statusOf[loadStart + firstSlot - 1] : nil
         for t in firstSlot..<data.dayCount {
             let date = data.date(t)
             let baseline = estimate(t, usable)
             baselines[t] = baseline
-            let status: DayStatus
-            if data.totals[t] == 0 {
-                status = (baseline.map { $0.probabilityOfZero >= options.gapProbability } ?? false) ? .quiet : .gap
-            } else if let baseline {
-                status = .judged
+            let verdict = classifier.classify(t, totals: data.totals, baselines: baselines, usable: usable,
+                                              previous: previous)
+            let status = verdict.status
+            var findings: [Finding] = [], sets: [Set<Int64>] = []
+            var dispersion: FamilyDispersions?
+            if status == .judged {
                 // Each family's day-to-day share variation, from the share window (see FamilyDispersion).
-                let dispersion = FamilyDispersions(at: t, data: data, usable: usable, windows: windows,
-                                                   shareWindow: options.shareWindow, minSupport: options.minSupport)
-                let findings = judge(t, data: data, baselines: baselines, usable: usable, windows: windows,
-                                     dispersion: dispersion, highSet: highSet) { tracker.lastSeen[$0]?.slot }
-                let sets = findings.count > 1 ? try ticketSets(findings, date: date, in: db, highSet: highSet) : []
-                let assignments = tracker.assign(findings, slot: t, date: date, detector: Self.name) { i, j in
-                    Double(sets[i].intersection(sets[j]).count)
-                }
+                let families = FamilyDispersions(at: t, data: data, usable: usable, windows: windows,
+                                                 shareWindow: options.shareWindow, minSupport: options.minSupport)
+                dispersion = families
+                findings = judge(t, data: data, baselines: baselines, usable: usable, windows: windows,
+                                 dispersion: families, highSet: highSet) { tracker.lastSeen[$0]?.slot }
+                sets = findings.count > 1 ? try ticketSets(findings, date: date, in: db, highSet: highSet) : []
+            } else if status.isEpisode, let baseline {
+                findings = [classifier.finding(
+                    verdict, total: data.totals[t], baseline: baseline, weekday: data.weekday(t),
+                    lastTickets: try lastDayWithTickets(before: t, data: data, in: db),
+                    window: "\(data.date(baseline.windowStart))..\(data.date(baseline.windowEnd))")]
+            }
+            let assignments = tracker.assign(findings, slot: t, date: date, detector: Self.name) { i, j in
+                Double(sets[i].intersection(sets[j]).count)
+            }
+            if let dispersion, let baseline {
                 try expectations.record(t, baseline: baseline, dispersion: dispersion, alerted: zip(findings, assignments)
                     .filter { $0.1.alerted }.map(\.0.level), usable: usable, windows: windows)
-                for (finding, assignment) in zip(findings, assignments) {
-                    try state.record(day: date, finding: finding, incident: assignment.incident, alerted: assignment.alerted)
-                    let found = alert(finding, date: date, incident: assignment.incident)
-                    if assignment.alerted {
-                        outcome.alerts.append(found)
-                    } else if standing.contains(found.id) {
-                        outcome.alerts.append(found)
-                        outcome.kept.append(found.id)
-                    } else {
-                        outcome.suppressed += 1
-                    }
+            }
+            for (finding, assignment) in zip(findings, assignments) {
+                try state.record(day: date, finding: finding, incident: assignment.incident, alerted: assignment.alerted)
+                let found = alert(finding, date: date, incident: assignment.incident)
+                if assignment.alerted {
+                    outcome.alerts.append(found)
+                } else if standing.contains(found.id) {
+                    outcome.alerts.append(found)
+                    outcome.kept.append(found.id)
+                } else {
+                    outcome.suppressed += 1
                 }
-            } else {
-                status = .warmup
             }
             switch status {
             case .judged: outcome.judged += 1
             case .warmup: outcome.warmup += 1
             case .quiet: outcome.quiet += 1
             case .gap: outcome.gaps += 1
+            case .drop: outcome.drops += 1
             }
+            previous = status
             usable[t] = status.isUsable
             if !status.isUsable { baselines[t] = nil }
             windows.extend(through: t + 1, usable: usable)
@@ -349,6 +366,14 @@ public struct DefaultDetector {
         return (span?.combine(day: dayResult.p, span: spanned?.p) ?? dayResult.p, dayResult, spanned)
     }
 
+    /// The last day before slot `t` with any ticket (from the loaded days, else the warehouse), for the words of
+    /// a feed episode's alert.
+    private func lastDayWithTickets(before t: Int, data: DailyCounts, in db: Database) throws -> String? {
+        if let s = (0..<t).last(where: { data.totals[$0] > 0 }) { return data.date(s) }
+        return try db.scalar("SELECT max(day) FROM daily_totals WHERE tickets_total > 0 AND day < ?",
+                             [.text(data.date(0))])?.string
+    }
+
     private func alert(_ f: Finding, date: String, incident: String) -> Alert {
         var details = JSONObject()
         details.add("reason", f.reason)
@@ -372,7 +397,7 @@ public struct DefaultDetector {
             case .queue: byQueue[f.name, default: []].append(i)
             case .tag: byTag[f.name, default: []].append(i)
             case .high: highIndices.append(i)
-            case .total: break
+            case .total, .feed: break
             }
         }
         let high = Set(highSet)

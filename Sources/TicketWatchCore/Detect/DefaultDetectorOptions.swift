@@ -54,8 +54,10 @@ public struct DefaultDetectorOptions: Sendable, Equatable {
     /// Holidays (YYYY-MM-DD): judged like a Sunday, and part of Sunday's baseline instead of their weekday's, so
     /// that a quiet Christmas Day neither looks like a collapse nor drags the next Wednesdays' expectation down.
     public var holidays: [String] = []
-    /// A day without any ticket is a gap in the feed (not judged, left out of baselines) when the baseline gives
-    /// an empty day less than this probability; otherwise it is a quiet day and counts as zero.
+    /// A day without any ticket is a gap in the feed (`no_data`: not judged, left out of baselines) when the
+    /// baseline gives an empty day less than this probability; otherwise it is a quiet day and counts as zero.
+    /// The cut of a feed episode (`DayClassifier`) is this or, when larger, the total-volume family's part of the
+    /// false-discovery rate.
     public var gapProbability: Double
     /// An ongoing incident is alerted again only when its excess tickets exceed its largest alerted day by
     /// this fraction.
@@ -65,6 +67,14 @@ public struct DefaultDetectorOptions: Sendable, Equatable {
     /// How many of the newest judged days a run checks for late tickets: when one of them has changed, the run
     /// judges it and every day after it again (new alerts are marked late, vanished ones withdrawn).
     public var lateDays = 3
+    /// Mornings of grace before the days after the newest ticket are judged as empty, when a run is asked to judge
+    /// through a later day (`run --inbox`, `detect --through`): day D is judged on the morning of D + 1 + this, so
+    /// an export that is merely late is not called missing, and one that stopped is one alert within two mornings
+    /// (at the default 1), not silence.
+    public var staleAfterDays = 1
+    /// A day is a drop in volume (`volume_drop`), or continues a feed episode, only when its total is at most this
+    /// fraction of the expected count: a drop must matter as well as be unlikely (`DayClassifier`).
+    public var dropRatio = 0.6
 
     public init(
         falseDiscoveryRate: Double? = nil, weights: FamilyWeights = FamilyWeights(total: 2), seasonWindow: Int = 364,
@@ -94,6 +104,8 @@ public struct DefaultDetectorOptions: Sendable, Equatable {
     /// Why these options cannot be used, or nil when they can.
     public var problem: String? {
         if lateDays < 0 { return "late days cannot be negative" }
+        if staleAfterDays < 0 { return "stale-after days cannot be negative" }
+        if !(dropRatio > 0 && dropRatio < 1) { return "the drop ratio must be between 0 and 1" }
         if !(falseDiscoveryRate > 0 && falseDiscoveryRate < 1) { return "the false-discovery rate must be between 0 and 1" }
         if !(practicalFloor >= 0 && practicalFloor < 1) { return "the practical floor must be in [0, 1)" }
         if let problem = weights.problem { return problem }
@@ -135,6 +147,7 @@ public struct FamilyWeights: Sendable, Equatable {
         case .high: highRate
         case .queue: queues
         case .tag: tags
+        case .feed: 0   // feed episodes are decided outside the false-discovery cut (`DayClassifier`)
         }
     }
 

@@ -6,11 +6,17 @@ enum DayStatus: String {
     case warmup
     /// No ticket at all, and the baseline makes an empty day plausible: a real zero, part of later baselines.
     case quiet
-    /// No ticket at all where the baseline expects traffic: the feed was empty. Not judged, and left out of every
-    /// later baseline, so the empty days neither look like a drop nor make the next normal day look like a spike.
+    /// No ticket at all where the baseline expects traffic (or inside an episode): the feed was empty, reported as
+    /// `no_data`. Not judged, and left out of every later baseline, so the empty days neither lower the level nor
+    /// make the next normal day look like a spike.
     case gap
+    /// Tickets, but far fewer than the baseline expects (or inside an episode): a feed that half stopped, reported
+    /// as `volume_drop`. Not judged (the missing part skews every share) and left out of baselines, as a gap.
+    case drop
 
-    var isUsable: Bool { self != .gap }
+    var isUsable: Bool { !isEpisode }
+    /// A day of a feed episode (`DayClassifier`).
+    var isEpisode: Bool { self == .gap || self == .drop }
 }
 
 /// The default detector's memory in the warehouse: which days it judged (detector_days) and what it found on
@@ -53,8 +59,7 @@ struct DetectorState {
         for row in rows {
             guard let day = row[0].string.flatMap(CivilDate.init), let signal = row[1].string,
                   let level = row[2].string, let incident = row[3].string else { continue }
-            let key = signal == "tickets_total" || signal == "high_rate" ? signal : level
-            tracker.lastSeen[key] = IncidentTracker.Memory(incident: incident, slot: slot(day.daysSinceEpoch))
+            tracker.lastSeen[Finding.seriesKey(signal: signal, level: level)] = IncidentTracker.Memory(incident: incident, slot: slot(day.daysSinceEpoch))
             incidents.insert(incident)
         }
         for incident in incidents.sorted() {

@@ -96,7 +96,7 @@ struct FamilyDispersions {
         case .high: high
         case .queue: queues.kappa(meanPerDay: windowSum / days)
         case .tag: tags.kappa(meanPerDay: windowSum / days)
-        case .total: 0
+        case .total, .feed: 0
         }
     }
 }

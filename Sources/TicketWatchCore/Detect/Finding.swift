@@ -3,7 +3,11 @@ import Foundation
 /// One series that passed the day's false-discovery cut: what the detector found before incident grouping
 /// decides whether it becomes an alert.
 struct Finding {
-    enum Kind { case total, high, queue, tag }
+    /// `feed`: a day of a feed episode (`DayClassifier`), outside the day's false-discovery cut.
+    enum Kind { case total, high, queue, tag, feed }
+
+    /// The feed episode signals (level `global`): a day without any ticket, and a day with far too few.
+    static let noData = "no_data", volumeDrop = "volume_drop"
 
     var kind: Kind
     var signal: String
@@ -27,7 +31,17 @@ struct Finding {
     var facts: [(String, String)] = []
 
     /// signal|level: a series' identity across days (new_term and tag_volume of one tag are the same series).
-    var seriesKey: String { kind == .total || kind == .high ? signal : level }
+    var seriesKey: String { Self.seriesKey(signal: signal, level: level) }
+
+    /// The series of a signal and level: the global signals by name, no_data and volume_drop as one (`feed`, so
+    /// that a stop and the trickle after it are one episode), queues and tags by level.
+    static func seriesKey(signal: String, level: String) -> String {
+        switch signal {
+        case "tickets_total", "high_rate": signal
+        case noData, volumeDrop: "feed"
+        default: level
+        }
+    }
 
     var z: Double { CountTests.normalScore(upperTail: p) }
 

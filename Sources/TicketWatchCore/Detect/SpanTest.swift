@@ -53,7 +53,7 @@ struct SpanTest {
         self.weight = weight
     }
 
-    private init(first: Int, last: Int, weight: Double) {
+    init(first: Int, last: Int, weight: Double) {
         self.first = first
         self.last = last
         self.weight = weight
@@ -76,6 +76,20 @@ struct SpanTest {
     /// The total volume over the span against the sum of the days' baselines: a negative binomial matched to the
     /// sum's mean and variance (the days' gamma parts are independent), widened like a day's tail.
     func volume(totals: [Double], baselines: [SeasonalBaseline?]) -> Outcome {
+        summed(totals: totals, baselines: baselines) { count, mean, size in
+            CountTests.negativeBinomialMidP(count, mean: mean, size: size)
+        }
+    }
+
+    /// The same sum's lower tail, P(X ≤ count): a shortfall that lasts (`DayClassifier`).
+    func shortfall(totals: [Double], baselines: [SeasonalBaseline?]) -> Outcome {
+        summed(totals: totals, baselines: baselines) { count, mean, size in
+            CountTests.negativeBinomialLowerTail(count, mean: mean, size: size)
+        }
+    }
+
+    private func summed(totals: [Double], baselines: [SeasonalBaseline?],
+                        tail: (_ count: Double, _ mean: Double, _ size: Double) -> Double) -> Outcome {
         var count = 0.0, mean = 0.0, variance = 0.0
         for s in slots {
             guard let b = baselines[s] else { continue }
@@ -84,7 +98,7 @@ struct SpanTest {
             variance += b.mean + b.mean * b.mean / b.size
         }
         let size = variance > mean ? mean * mean / (variance - mean) : 1e9
-        let p = CountTests.negativeBinomialMidP(count, mean: mean, size: size)
+        let p = tail(count, mean, size)
         // The days' spreads come from nearly the same history: the judged day's degrees stand for all.
         return outcome(value: count, expected: mean,
                        p: baselines[last].map { $0.widened(p, mean: mean, variance: variance) } ?? p)

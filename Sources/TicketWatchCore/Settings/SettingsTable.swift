@@ -160,6 +160,12 @@ public enum SettingsTable {
                   \.incidentGapDays),
             whole("late_days", "late-days", atLeast: 0,
                   "How many of the newest judged days are judged again when late tickets change them (0: never).", \.lateDays),
+            whole("stale_after_days", "stale-after-days", atLeast: 0,
+                  "Mornings of grace before the days after the newest ticket are judged as empty (no_data) by run and detect --through.",
+                  \.staleAfterDays),
+            number("drop_ratio", "drop-ratio",
+                   "A day is a volume_drop, or continues a stopped feed, only when its total is at most this fraction of the expected.",
+                   \.dropRatio),
         ]
     }
 

@@ -69,6 +69,8 @@ struct DetectSettingsOptions: SettingsOptionGroup {
     @Option(help: .setting("detect.default.growth", valueName: "fraction")) var growth: String?
     @Option(help: .setting("detect.default.incident_gap_days", valueName: "days")) var incidentGapDays: String?
     @Option(help: .setting("detect.default.late_days", valueName: "days")) var lateDays: String?
+    @Option(help: .setting("detect.default.stale_after_days", valueName: "days")) var staleAfterDays: String?
+    @Option(help: .setting("detect.default.drop_ratio", valueName: "fraction")) var dropRatio: String?
     @Option(help: .setting("calendar.holidays", valueName: "dates")) var holidays: String?
     @Option(help: .setting("calendar.holidays_file", valueName: "file")) var holidaysFile: String?
 }
