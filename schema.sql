@@ -244,7 +244,8 @@ CREATE TABLE IF NOT EXISTS detector_days (
     day        TEXT NOT NULL,                 -- YYYY-MM-DD, in the warehouse's time zone
     status     TEXT NOT NULL,                 -- 'judged' | 'warmup' (too little history) | 'quiet' (no ticket,
                                               -- plausibly) | 'gap' (no ticket where traffic was expected: the
-                                              -- feed was empty; left out of baselines)
+                                              -- feed was empty; no_data) | 'drop' (far fewer tickets than
+                                              -- expected; volume_drop); gap and drop days are left out of baselines
     judged_at  TEXT NOT NULL,                 -- UTC, ISO 8601
     figures    TEXT,                          -- fingerprint of the day's aggregates when judged: a later run
                                               -- that finds them changed (late tickets) judges the day again

@@ -103,7 +103,7 @@ import Testing
         // The first two weeks are warm-up: no band, marked as not judged.
         #expect(volume.notJudged[0] == "warmup" && volume.band[0] == nil)
         let statuses = Set(volume.notJudged.compactMap { $0 })
-        #expect(statuses.isSubset(of: ["gap", "warmup", "quiet"]))
+        #expect(statuses.isSubset(of: ["gap", "drop", "warmup", "quiet"]))
         let html = HTMLPage(content: page, warehousePath: "w.db", generatedAt: "now").render()
         for gap in stream.gapDays {
             #expect(html.contains("data-date=\"\(gap)\" data-status=\"gap\""))

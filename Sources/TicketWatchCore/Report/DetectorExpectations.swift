@@ -3,7 +3,7 @@
 struct DetectorExpectations {
     /// By "signal|level|definition", by calendar index.
     private var rows: [String: [Int: Expectation]] = [:]
-    /// Days of the calendar the detector classified without judging them: gap, warmup or quiet, by index.
+    /// Days of the calendar the detector classified without judging them: gap, drop, warmup or quiet, by index.
     private(set) var notJudged: [Int: String] = [:]
     /// High-priority definitions the detector's high_rate expectations count, as priority lists.
     private(set) var highSets: Set<[String]> = []

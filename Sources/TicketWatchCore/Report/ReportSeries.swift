@@ -18,7 +18,7 @@ struct ReportSeries {
     /// The notebook's rolling band drawn as a thin secondary line under the detector's band; empty when `band`
     /// is the notebook's own.
     var secondaryBand: [(lower: Double, upper: Double)?] = []
-    /// Days the default detector classified without judging them (gap, warmup, quiet), nil elsewhere.
+    /// Days the default detector classified without judging them (gap, drop, warmup, quiet), nil elsewhere.
     var notJudged: [String?] = []
     /// The stored alerts on this series, in the report's period.
     let alerts: [Alert]

@@ -139,7 +139,8 @@ struct SVGChart {
     /// Why a day was not judged, in words (detector_days' statuses).
     static func statusWords(_ status: String) -> String {
         switch status {
-        case "gap": "no tickets where traffic was expected: a gap in the feed"
+        case "gap": "no tickets where traffic was expected: a gap in the feed (no_data)"
+        case "drop": "far fewer tickets than expected: a drop in the feed (volume_drop)"
         case "warmup": "too little history yet"
         case "quiet": "no tickets, as expected"
         default: status
