@@ -430,6 +430,25 @@ private func ordinaryDay(_ w: SeriesWarehouse, _ i: Int, noise: inout Noise, lev
         #expect(try zAlerts(0.08).isEmpty)
     }
 
+    /// A desk closed at weekends, as real ITSM desks are (Saturdays and Sundays at about 1 % of a weekday): an
+    /// ordinary weekend is no drop in the feed, and the Monday after it no surge.
+    @Test func aDeskClosedAtWeekendsIsNoWeeklyDropNorMondaySurge() throws {
+        let w = try SeriesWarehouse()
+        var noise = Noise(state: 9)
+        try w.db.writeTransaction {
+            for i in 0..<150 {
+                let total = noise.poisson(i % 7 < 5 ? 1000 : 8)
+                let a = total / 2, b = total / 3
+                try w.day(date(i), total: total, high: total / 5, queues: ["A": a, "B": b, "C": total - a - b],
+                          tags: ["x": total * 2 / 5, "y": total / 5])
+            }
+        }
+        let outcome = try w.detect()
+        #expect(outcome.judged > 120)
+        let alerts = outcome.alerts.map { "\($0.date) \($0.signal) \($0.level)" }
+        #expect(alerts.isEmpty, "\(alerts)")
+    }
+
     /// A holiday is judged like a Sunday: weekday traffic on it is a surge, Sunday traffic is not; without the
     /// calendar the same Wednesday is ordinary.
     @Test func aHolidayIsJudgedLikeASunday() throws {

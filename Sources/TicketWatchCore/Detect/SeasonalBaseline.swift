@@ -67,7 +67,9 @@ struct SeasonalBaseline {
         }
         var factors = [Double](repeating: 1, count: 7)
         if weeks.count >= 2 {
-            for d in 0..<7 { factors[d] = max(trimmedMean(ratios[d], weights: weights[d]), 0.05) }
+            // A floor keeps a factor above zero only: real desks close at weekends (a Sunday at 1 % of a weekday),
+            // and a floor of a few percent would expect dozens of tickets on every such Sunday — a "drop" each week.
+            for d in 0..<7 { factors[d] = max(trimmedMean(ratios[d], weights: weights[d]), 0.001) }
             let average = factors.reduce(0, +) / 7
             for d in 0..<7 { factors[d] /= average }
         }
