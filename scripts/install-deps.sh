@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing TicketWatch needs on Debian/Ubuntu: the SQLite development files and
 # command-line shell (libsqlite3-dev, sqlite3), libcurl's development files for the notifier
-# (libcurl4-openssl-dev); with --test also headless Chromium (the report test) and pandas
-# (the notebook oracle the parity tests compare with).
+# (libcurl4-openssl-dev); with --test also headless Chromium (the report test), pandas (the notebook oracle
+# the parity tests compare with), systemd-analyze, GNU time and man (the install test).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -19,6 +19,9 @@ if [ "${1:-}" = "--test" ]; then
     command -v systemd-analyze >/dev/null 2>&1 || need_apt+=(systemd)
     # The memory test reads the loader's peak memory from GNU time.
     [ -x /usr/bin/time ] || need_apt+=(time)
+    # The install test renders the installed man page with `man -l` (bash's own `complete` is enough for the
+    # completion check: no bash-completion package needed).
+    [ -x /usr/bin/man ] || need_apt+=(man-db)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
     sudo=""
