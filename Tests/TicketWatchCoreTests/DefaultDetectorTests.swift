@@ -170,7 +170,7 @@ private func ordinaryDay(_ w: SeriesWarehouse, _ i: Int, noise: inout Noise, lev
     }
 
     @Test func spanTestCombinesBySimesAndSumsTheDaysBaselines() throws {
-        let day = SeasonalBaseline(mean: 100, size: 20, spreadDegrees: .infinity, weekdayFactor: 1, historyDays: 28, windowStart: 0, windowEnd: 4)
+        let day = SeasonalBaseline(mean: 100, size: 20, spreadDegrees: .infinity, weekdayFactor: 1, level: 100, historyDays: 28, windowStart: 0, windowEnd: 4)
         let baselines = [SeasonalBaseline?](repeating: day, count: 6)
         let test = try #require(SpanTest(t: 5, days: 3, weight: 0.25, baselines: baselines,
                                          usable: Array(repeating: true, count: 6)))
@@ -512,7 +512,7 @@ private func ordinaryDay(_ w: SeriesWarehouse, _ i: Int, noise: inout Noise, lev
 
     @Test func aVolumeTailIsWidenedByItsEstimatedPartOnly() {
         func baseline(mean: Double, size: Double, degrees: Double) -> SeasonalBaseline {
-            SeasonalBaseline(mean: mean, size: size, spreadDegrees: degrees, weekdayFactor: 1, historyDays: 21,
+            SeasonalBaseline(mean: mean, size: size, spreadDegrees: degrees, weekdayFactor: 1, level: mean, historyDays: 21,
                              windowStart: 0, windowEnd: 20)
         }
         // 1,500 a day, spread from three weeks (12 degrees): a count of 3,000 is far less surprising than with

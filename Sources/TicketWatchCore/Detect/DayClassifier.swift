@@ -77,15 +77,15 @@ struct DayClassifier {
     /// The finding of an episode day: `no_data` for an empty day, `volume_drop` for a day with far too few
     /// tickets; its threshold is `cut`. `lastTickets` is the last day before it that had any ticket (YYYY-MM-DD;
     /// nil when none is known); `window` the baseline's days, as words.
-    func finding(_ verdict: Verdict, total n: Double, baseline: SeasonalBaseline, weekday: Int,
+    func finding(_ verdict: Verdict, total n: Double, baseline: SeasonalBaseline, dayName: String,
                  lastTickets: String?, window: String) -> Finding {
         let empty = verdict.status == .gap
         let expected = Wording.count(baseline.mean)
         let since = lastTickets.map { "; the last day with tickets was \($0)" } ?? ""
         let reason = empty
-            ? "no tickets at all, \(expected) expected for a \(Wording.weekdays[weekday])\(since)"
+            ? "no tickets at all, \(expected) expected for a \(dayName)\(since)"
             : "\(Wording.count(n)) tickets, \(Wording.ratio(n, baseline.mean)) the \(expected) expected for a "
-                + Wording.weekdays[weekday] + (verdict.span?.wording(day: 1) ?? "")
+                + dayName + (verdict.span?.wording(day: 1) ?? "")
         var f = Finding(kind: .feed, signal: empty ? Finding.noData : Finding.volumeDrop, level: "global", name: "",
                         value: n, expected: baseline.mean, std: baseline.std, p: verdict.p, weight: cut,
                         excess: n - baseline.mean, reason: reason)

@@ -153,7 +153,8 @@ public struct DefaultDetector {
                 sets = findings.count > 1 ? try ticketSets(findings, date: date, in: db, highSet: highSet) : []
             } else if status.isEpisode, let baseline {
                 findings = [classifier.finding(
-                    verdict, total: data.totals[t], baseline: baseline, weekday: data.weekday(t),
+                    verdict, total: data.totals[t], baseline: baseline,
+                    dayName: data.isHoliday(t) ? "holiday" : Wording.weekdays[data.weekday(t)],
                     lastTickets: try lastDayWithTickets(before: t, data: data, in: db),
                     window: "\(data.date(baseline.windowStart))..\(data.date(baseline.windowEnd))")]
             }
@@ -323,7 +324,7 @@ public struct DefaultDetector {
         // An excess must matter as well as be unlikely: below the practical floor (a share of an average day's
         // tickets: the level, before the weekday factor, so that four tickets on a quiet Sunday are not a surge
         // because Sundays are small) a finding is not alerted, however small its p-value.
-        let floor = options.practicalFloor * baseline.mean / baseline.weekdayFactor
+        let floor = options.practicalFloor * baseline.level
         return decision.rejected.filter { candidates[$0].matters(floor: floor) }.map { index in
             var f = candidates[index]
             f.facts += [("p_value", JSONObject.number(f.p)), ("fdr_q", JSONObject.number(options.falseDiscoveryRate)),

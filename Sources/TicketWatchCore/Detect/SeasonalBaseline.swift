@@ -27,6 +27,8 @@ struct SeasonalBaseline {
     var spreadDegrees: Double
     /// The weekday factor used for the day judged.
     var weekdayFactor: Double
+    /// The recent level: an average day's tickets, weekday aside.
+    var level: Double
     /// Usable days the estimate rests on, and the first and last slot of the history window.
     var historyDays: Int
     var windowStart: Int
@@ -88,34 +90,38 @@ struct SeasonalBaseline {
 
         // Spread: residual ratios within complete weeks (or around the level when there are none yet).
         var residuals: [Double] = []
-        var poisson = 0.0
+        var poisson: [Double] = []
         if weeks.count >= 2 {
             for week in weeks {
                 for s in week.first..<(week.first + 7) {
                     let expected = max(week.mean * factors[weekday(s)], 0.5)
                     residuals.append(counts[s] / expected)
-                    poisson += 1 / expected
+                    poisson.append(1 / expected)
                 }
             }
         } else {
             for s in start..<t where usable[s] {
                 let expected = max(level * factors[weekday(s)], 0.5)
                 residuals.append(counts[s] / expected)
-                poisson += 1 / expected
+                poisson.append(1 / expected)
             }
         }
         // Residual degrees of freedom: 7W values less W week means and 6 free weekday factors.
         let w = Double(weeks.count)
         let correction = weeks.count >= 2 ? 7 * w / (6 * (w - 1)) : 1.0
-        let variance = rejectingVariance(residuals) * correction
-        var inverseSize = max(0, variance - poisson / Double(max(residuals.count, 1)))
+        // The Poisson part is taken over the same residuals the variance kept: a desk closed at weekends has
+        // Sundays of a few tickets whose ratios are left out as outliers, and their large 1/expected, subtracted
+        // all the same, would cancel the whole overdispersion of the weekdays.
+        let (kept, keptPoisson) = rejectingVariance(residuals, alongside: poisson)
+        let variance = kept * correction
+        var inverseSize = max(0, variance - keptPoisson)
         // Estimation error of the level (a mean of the kept days, widened by a tenth for the rejection and
         // the weekday factors it divides by) and of the weekday factor.
         inverseSize += variance * 1.1 / Double(max(deseasonalised.count, 1))
         if weeks.count >= 2 { inverseSize += variance / Double(weeks.count) }
         let size = 1 / max(inverseSize, 1e-6)
         let degrees = weeks.count >= 2 ? 6 * (w - 1) : Double(max(residuals.count - 1, 1))
-        return SeasonalBaseline(mean: mean, size: size, spreadDegrees: degrees, weekdayFactor: factor,
+        return SeasonalBaseline(mean: mean, size: size, spreadDegrees: degrees, weekdayFactor: factor, level: level,
                                 historyDays: history,
                                 windowStart: start, windowEnd: t - 1)
     }
@@ -184,6 +190,17 @@ func rejectingVariance(_ values: [Double]) -> Double {
     guard let kept = rejectingOutliers(values) else { return pow(medianAndScale(values).scale, 2) }
     let mean = kept.reduce(0, +) / Double(kept.count)
     return kept.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(kept.count) / 0.97334
+}
+
+/// `rejectingVariance(values)`, and the mean of `alongside` over the same kept values (over all of them when
+/// fewer than five remain).
+func rejectingVariance(_ values: [Double], alongside: [Double]) -> (variance: Double, keptMean: Double) {
+    let (centre, scale) = medianAndScale(values)
+    let keep = values.indices.filter { abs(values[$0] - centre) <= 3 * scale }
+    guard keep.count >= 5 else {
+        return (pow(scale, 2), alongside.reduce(0, +) / Double(max(alongside.count, 1)))
+    }
+    return (rejectingVariance(values), keep.reduce(0) { $0 + alongside[$1] } / Double(keep.count))
 }
 
 /// Weighted mean without the largest and smallest value (when there are at least five).
