@@ -535,6 +535,23 @@ private func ordinaryDay(_ w: SeriesWarehouse, _ i: Int, noise: inout Noise, lev
         #expect(plain > 119)
     }
 
+    /// Weekdays whose volume varies by 20 % from day to day, weekends closed (a few tickets): the weekend days'
+    /// large Poisson part must not cancel the weekdays' overdispersion, or a weekday's band shrinks to a third.
+    @Test func closedWeekendsDoNotCancelTheWeekdaysSpread() {
+        var noise = Noise(state: 17)
+        let counts: [Double] = (0..<140).map { i in
+            guard i % 7 < 5 else { return Double(noise.poisson(4)) }
+            let gamma = (0..<25).reduce(0.0) { sum, _ in sum - log(max(noise.uniform(), 1e-12)) } / 25
+            return Double(noise.poisson(1000 * gamma))
+        }
+        let usable = [Bool](repeating: true, count: counts.count)
+        let baseline = SeasonalBaseline.estimate(at: 135, counts: counts, usable: usable, weekday: { $0 % 7 },
+                                                 seasonWindow: 364, levelWindow: 28, minHistory: 14)
+        let b = try? #require(baseline)
+        let cv = (b?.std ?? 0) / (b?.mean ?? 1)
+        #expect(cv > 0.14 && cv < 0.3, "a weekday's spread is \(cv) of its mean; the truth is about 0.2")
+    }
+
     @Test func benjaminiHochbergStepsUp() {
         // m = 4, q = 0.1: cutoffs 0.025, 0.05, 0.075, 0.1. p = 0.04 fails alone but passes with 0.07 behind it.
         let d = FalseDiscovery.benjaminiHochberg([.init(p: 0.07), .init(p: 0.5), .init(p: 0.04), .init(p: 0.001)], q: 0.1)

@@ -109,9 +109,15 @@ struct SeasonalBaseline {
         // Residual degrees of freedom: 7W values less W week means and 6 free weekday factors.
         let w = Double(weeks.count)
         let correction = weeks.count >= 2 ? 7 * w / (6 * (w - 1)) : 1.0
-        // The Poisson part is taken over the same residuals the variance kept: a desk closed at weekends has
-        // Sundays of a few tickets whose ratios are left out as outliers, and their large 1/expected, subtracted
-        // all the same, would cancel the whole overdispersion of the weekdays.
+        // The spread is read from days expected to have at least ten tickets, when there are enough of them: a desk
+        // closed at weekends has Sundays of a few tickets, whose ratios are mostly Poisson noise (a variance of
+        // 1/expected, cut unevenly by the outlier rejection), and whose 1/expected subtracted would cancel the
+        // whole overdispersion of the weekdays. The Poisson part is taken over the residuals the variance kept.
+        let busy = poisson.indices.filter { poisson[$0] <= 0.1 }
+        if busy.count >= 7 && busy.count < poisson.count {
+            residuals = busy.map { residuals[$0] }
+            poisson = busy.map { poisson[$0] }
+        }
         let (kept, keptPoisson) = rejectingVariance(residuals, alongside: poisson)
         let variance = kept * correction
         var inverseSize = max(0, variance - keptPoisson)
