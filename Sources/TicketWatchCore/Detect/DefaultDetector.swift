@@ -100,8 +100,8 @@ public struct DefaultDetector {
         // A span test on the first new day needs the baselines of the span's earlier days, each from its own
         // season window: load that much more history.
         let loadStart = max(dataStart, first - options.seasonWindow - (options.spanDays - 1))
-        var data = try DailyCounts.load(from: db, from: loadStart, through: last,
-                                        highPriorities: options.highPriorities.map { $0.lowercased() })
+        let highSet = options.highPriorities.map { $0.lowercased() }
+        var data = try DailyCounts.load(from: db, from: loadStart, through: last, highPriorities: highSet)
         data.holidays = Set(options.holidays.compactMap { CivilDate($0)?.daysSinceEpoch })
         let firstSlot = first - loadStart
         let statusOf = try state.statuses(from: loadStart, through: first - 1)
@@ -117,7 +117,6 @@ public struct DefaultDetector {
         var windows = RollingSums(data: data)
         windows.extend(through: firstSlot, usable: usable)
 
-        let highSet = options.highPriorities.map { $0.lowercased() }
         var expectations = try ExpectationRecorder(db: db, detector: Self.name, data: data,
                                                    shareWindow: options.shareWindow, minSupport: options.minSupport,
                                                    highSet: highSet, loadedFromStart: loadStart == dataStart)

@@ -81,11 +81,12 @@ struct FamilyDispersions {
             ShareTest.share(count: windows.highSum(range), of: total)
         }
         for (kind, table) in [(Finding.Kind.queue, data.queues), (Finding.Kind.tag, data.tags)] {
-            let watched = table.counts.indices.filter { windows.seriesSum(kind, $0, range) >= Double(minSupport) }
+            let sums = table.counts.indices.map { windows.seriesSum(kind, $0, range) }
+            let watched = table.counts.indices.filter { sums[$0] >= Double(minSupport) }
             let estimate = FamilyDispersion.estimate(
                 series: table.counts, indices: watched, totals: data.totals, usable: usable, window: range,
-                meanPerDay: { windows.seriesSum(kind, $0, range) / Double(max(1, range.count)) },
-                shareOf: { ShareTest.share(count: windows.seriesSum(kind, $0, range), of: total) })
+                meanPerDay: { [days] in sums[$0] / days },
+                shareOf: { ShareTest.share(count: sums[$0], of: total) })
             if kind == .queue { queues = estimate } else { tags = estimate }
         }
     }

@@ -40,7 +40,7 @@ enum ShareTest {
                      usable: [Bool], window: Range<Int>, dispersion: Double = 0) -> Result {
         let phi = overdispersion(share: p, n: n, series: series, totals: totals, usable: usable, window: window,
                                  dispersion: dispersion)
-        let pValue = CountTests.binomialMidP(c / phi, n: n / phi, p: p, step: 1 / phi)
+        let pValue = quasiBinomialP(c, n: n, share: p, overdispersion: phi)
         let expected = n * p
         return Result(p: pValue, expected: expected, std: (phi * expected * (1 - p)).squareRoot(), share: p,
                       overdispersion: phi)
@@ -69,12 +69,18 @@ enum ShareTest {
         return max(phi, 1 + dispersion * n * p / (1 - p))
     }
 
+    /// The quasi-binomial upper tail of count `c` among `n` with overdispersion φ: the binomial mid-p of c/φ of
+    /// n/φ. The one spelling of the share model's tail, for the test and the band the report draws.
+    static func quasiBinomialP(_ c: Double, n: Double, share p: Double, overdispersion phi: Double) -> Double {
+        CountTests.binomialMidP(c / phi, n: n / phi, p: p, step: 1 / phi)
+    }
+
     /// The central band of a count among `n` tickets under the share test's (quasi-)binomial with share `p` and
     /// overdispersion `phi`: the smallest and largest counts whose mid-p tails are both above (1 − coverage) / 2.
     static func band(n: Double, share p: Double, overdispersion phi: Double,
                      coverage: Double = 0.99) -> (lower: Double, upper: Double) {
         guard n > 0 else { return (0, 0) }
-        let tail = { (c: Double) in CountTests.binomialMidP(c / phi, n: n / phi, p: p, step: 1 / phi) }
+        let tail = { (c: Double) in quasiBinomialP(c, n: n, share: p, overdispersion: phi) }
         return CountTests.centralBand(coverage: coverage, upTo: n.rounded(.up), upperTail: tail)
     }
 }
