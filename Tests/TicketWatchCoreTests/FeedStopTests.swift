@@ -67,22 +67,9 @@ import Testing
     @Test func theDailyJobSaysAStopOnceWithinTwoMorningsAndOnceThatItRecovered() throws {
         let (dir, csv) = try Self.stream(Self.stop)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let server = try TestHTTPServer.standard()
-        defer { server.stop() }
-        let db = TestPaths.temporaryWarehousePath(), inbox = try LateTicketsTests.newInbox()
-        let hooks = try writeTemporaryFile("hooks", "ops=\(server.url("/ok/ops"))\n")
-        func run(today: String) throws {
-            let result = try Binary.run(["run", "--db", db, "--inbox", inbox, "--settle-seconds", "0", "--today", today,
-                                         "--webhook-file", hooks, "--backfill", "all"])
-            #expect(result.status == 0, "\(result.stderr)")
-        }
-        func delivered() -> [[String: Any]] {
-            server.requests(to: "/ok/ops").flatMap { $0.json?["alerts"] as? [[String: Any]] ?? [] }
-        }
-        func noData() -> [[String: Any]] { delivered().filter { $0["signal"] as? String == "no_data" } }
-        func recoveries() -> [[String: Any]] {
-            CorrectionTests.notices(server, "/ok/ops").filter { $0["status"] as? String == "recovered" }
-        }
+        let job = try DailyJobReceiver()
+        let inbox = job.inbox
+        func noData() -> [[String: Any]] { job.delivered().filter { $0["signal"] as? String == "no_data" } }
 
         let (header, days) = try Self.rowsByDay(csv)
         func write(_ name: String, _ rows: [Substring]) throws {
@@ -90,14 +77,14 @@ import Testing
                 .write(toFile: inbox + "/" + name + ".csv", atomically: true, encoding: .utf8)
         }
         try write("history", days.filter { $0.0 < "2025-02-20" }.flatMap(\.1))
-        try run(today: "2025-02-20")
+        try job.run(today: "2025-02-20")
         var morning = CivilDate("2025-02-20")!
         let byDay = Dictionary(uniqueKeysWithValues: days)
         while morning.description < "2025-03-17" {
             let day = morning.description
             if let rows = byDay[day] { try write(day, rows) }
             morning = morning.adding(days: 1)
-            try run(today: morning.description)
+            try job.run(today: morning.description)
             if morning.description == "2025-02-27" { #expect(noData().isEmpty, "the first morning is the grace") }
             if morning.description == "2025-02-28" {
                 #expect(noData().map { $0["date"] as? String } == ["2025-02-26"], "the second morning")
@@ -105,11 +92,11 @@ import Testing
         }
         #expect(noData().count == 1)
         let incident = try #require(noData().first?["incident"] as? String)
-        #expect(recoveries().count == 1)
-        #expect(recoveries().first?["incident"] as? String == incident)
-        let after = delivered().filter { ($0["date"] as? String ?? "") >= "2025-03-03" && ($0["date"] as? String ?? "") <= "2025-03-12" }
+        #expect(job.recoveries().count == 1)
+        #expect(job.recoveries().first?["incident"] as? String == incident)
+        let after = job.delivered().filter { ($0["date"] as? String ?? "") >= "2025-03-03" && ($0["date"] as? String ?? "") <= "2025-03-12" }
         #expect(after.isEmpty, "\(after.map { "\($0["date"] ?? "") \($0["signal"] ?? "") \($0["level"] ?? "")" })")
-        #expect(!delivered().contains { $0["signal"] as? String == "volume_drop" })
+        #expect(!job.delivered().contains { $0["signal"] as? String == "volume_drop" })
     }
 
     /// Days after the newest ticket wait `staleAfterDays` mornings, through the library and through `detect

@@ -59,20 +59,10 @@ import Testing
     /// Late tickets re-judge the newest late_days judged days. An incident whose last finding is past the incident
     /// gap but still within reach of that window can be continued by them, so "recovered" waits until it is not.
     @Test func noRecoveryIsSentWhileLateTicketsCouldStillContinueTheIncident() throws {
-        let server = try TestHTTPServer.standard()
-        defer { server.stop() }
-        let db = TestPaths.temporaryWarehousePath(), inbox = try LateTicketsTests.newInbox()
-        let hooks = try writeTemporaryFile("hooks", "ops=\(server.url("/ok/ops"))\n")
-        func run(today: String) throws {
-            let result = try Binary.run(["run", "--db", db, "--inbox", inbox, "--settle-seconds", "0", "--today", today,
-                                         "--webhook-file", hooks, "--backfill", "all"])
-            #expect(result.status == 0, "\(result.stderr)")
-        }
-        func recoveries() -> [[String: Any]] {
-            CorrectionTests.notices(server, "/ok/ops").filter { $0["status"] as? String == "recovered" }
-        }
+        let job = try DailyJobReceiver()
+        let inbox = job.inbox
         func lastFinding() throws -> String? {
-            try makeWarehouse(path: db).db.scalar("""
+            try makeWarehouse(path: job.db).db.scalar("""
                 SELECT max(day) FROM detector_findings WHERE level = 'queue:Beta' AND incident =
                   (SELECT incident FROM alerts WHERE date = '2025-02-10' AND level = 'queue:Beta')
                 """)?.string
@@ -80,12 +70,12 @@ import Testing
         // Beta surges on day 41 (2025-02-10); three quiet days follow (through 2025-02-13).
         try LateTicketsTests.tickets(days: 1...41, surgeDay: 41, betaSurge: 80, prefix: "")
             .write(toFile: inbox + "/a.csv", atomically: true, encoding: .utf8)
-        try run(today: "2025-02-11")
+        try job.run(today: "2025-02-11")
         try LateTicketsTests.tickets(days: 42...44, surgeDay: 0, betaSurge: 0, prefix: "")
             .write(toFile: inbox + "/b.csv", atomically: true, encoding: .utf8)
-        try run(today: "2025-02-14")
+        try job.run(today: "2025-02-14")
         try #require(try lastFinding() == "2025-02-10")
-        #expect(recoveries().isEmpty, "2025-02-11 can still be judged again")
+        #expect(job.recoveries().isEmpty, "2025-02-11 can still be judged again")
 
         // Late Beta tickets for 2025-02-11 arrive with the next day's export: the day is judged again, and its
         // finding continues the incident. Had "recovered" gone out above, it would now be wrong.
@@ -94,17 +84,17 @@ import Testing
         try late.write(toFile: inbox + "/late.csv", atomically: true, encoding: .utf8)
         try LateTicketsTests.tickets(days: 45...45, surgeDay: 0, betaSurge: 0, prefix: "")
             .write(toFile: inbox + "/c.csv", atomically: true, encoding: .utf8)
-        try run(today: "2025-02-15")
+        try job.run(today: "2025-02-15")
         #expect(try lastFinding() == "2025-02-11", "the late tickets continued the incident")
-        #expect(recoveries().isEmpty)
+        #expect(job.recoveries().isEmpty)
 
         // Five quiet judged days after its new last finding, it is over, and said once.
         try LateTicketsTests.tickets(days: 46...47, surgeDay: 0, betaSurge: 0, prefix: "")
             .write(toFile: inbox + "/d.csv", atomically: true, encoding: .utf8)
-        try run(today: "2025-02-16")
-        #expect(recoveries().isEmpty)
-        try run(today: "2025-02-17")
-        #expect(recoveries().count >= 1)
-        #expect(Set(recoveries().compactMap { $0["incident"] as? String }).count == recoveries().count, "once per incident")
+        try job.run(today: "2025-02-16")
+        #expect(job.recoveries().isEmpty)
+        try job.run(today: "2025-02-17")
+        #expect(job.recoveries().count >= 1)
+        #expect(Set(job.recoveries().compactMap { $0["incident"] as? String }).count == job.recoveries().count, "once per incident")
     }
 }
