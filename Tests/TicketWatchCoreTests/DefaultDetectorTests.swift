@@ -479,6 +479,45 @@ private func ordinaryDay(_ w: SeriesWarehouse, _ i: Int, noise: inout Noise, lev
         let quietOutcome = try quiet.detect(options)
         #expect(!quietOutcome.alerts.contains { $0.date == date(holiday) })
     }
+
+    /// The clump tail: F(c) is the share of the quiet series' days with tickets that had c or more, the rate of
+    /// causes μ / mean clump size, p = 1 − exp(−λ·F(c)); nothing to say beyond the largest clump seen.
+    @Test func theClumpTailIsTheFamilysShareOfClumpsThatBig() throws {
+        let tail = ClumpTail(positiveCounts: Array(repeating: 1, count: 95) + [12, 15, 15, 20, 25])
+        let meanSize = (95.0 + 12 + 15 + 15 + 20 + 25) / 100
+        let p15 = try #require(tail.upperTail(15, mean: 0.3))
+        #expect(abs(p15 - (1 - exp(-0.3 / meanSize * 0.04))) < 1e-12)
+        let p25 = try #require(tail.upperTail(25, mean: 0.3))
+        #expect(p25 < p15 && abs(p25 - (1 - exp(-0.3 / meanSize * 0.01))) < 1e-12)
+        #expect(tail.upperTail(26, mean: 0.3) == nil)
+        #expect(ClumpTail(positiveCounts: []).upperTail(3, mean: 0.3) == nil)
+    }
+
+    /// Quiet queues that come in clumps (one failing system, fifteen tickets: most weeks one of a real desk's
+    /// hundreds of service components does it): 18 tickets in a queue that averages 0.3 is a clump of a size the
+    /// desk has had before, and no alert; on a desk whose quiet queues never clumped the same day is a surge.
+    @Test func aClumpInAQuietQueueIsJudgedByTheClumpsItsFamilyHad() throws {
+        func lastDayAlerted(clumpy: Bool) throws -> Bool {
+            let w = try SeriesWarehouse()
+            var noise = Noise(state: 17)
+            let last = 149
+            try w.db.writeTransaction {
+                for i in 0...last {
+                    var queues = ["Main": noise.poisson(300)]
+                    for q in 0..<40 {
+                        var n = noise.poisson(0.3)
+                        if clumpy, (i * 7 + q * 13) % 97 == 0 { n += 12 + q % 10 }
+                        queues["C\(q)"] = n
+                    }
+                    if i == last { queues["C5"] = 18 }
+                    try w.day(date(i), total: queues.values.reduce(0, +), queues: queues)
+                }
+            }
+            return try w.detect(through: date(last)).alerts.contains { $0.date == date(last) && $0.level == "queue:C5" }
+        }
+        #expect(try lastDayAlerted(clumpy: false))
+        #expect(try !lastDayAlerted(clumpy: true))
+    }
 }
 
 @Suite struct CountTestsTests {

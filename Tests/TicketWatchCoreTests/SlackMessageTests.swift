@@ -30,6 +30,20 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(message.body)) as? [String: Any])
     }
 
+    /// A feed episode's line says when tickets last came (issue 17: "with the last day that had tickets and what
+    /// was expected"); other alerts carry no such words, even with the same detail.
+    @Test func aFeedEpisodeLineNamesTheLastDayWithTickets() throws {
+        let details = #"{"last_day_with_tickets":"2025-02-20","reason":"no tickets"}"#
+        var stop = Self.alert("global", date: "2025-02-22", signal: "no_data")
+        stop.details = details
+        var surge = Self.alert("queue:Billing", date: "2025-02-22", signal: "queue_volume")
+        surge.details = details
+        let texts = try Self.strings(in: Self.decode(#require(SlackMessage.message(for: [stop], destination: "x"))))
+        #expect(texts.contains { $0.contains("last tickets 2025-02-20") })
+        let other = try Self.strings(in: Self.decode(#require(SlackMessage.message(for: [surge], destination: "x"))))
+        #expect(!other.contains { $0.contains("last tickets") })
+    }
+
     @Test func hostileNamesShowAsTextAndPingNobody() throws {
         let alerts = Self.hostileLevels.enumerated().map { Self.alert($1, z: 4 + Double($0)) }
         let message = try #require(SlackMessage.message(for: alerts, destination: "oncall"))

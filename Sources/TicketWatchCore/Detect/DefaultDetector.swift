@@ -233,6 +233,14 @@ public struct DefaultDetector {
             candidates.append(f)
         }
 
+        // The mix (high share, queues, tags, new terms) is judged only against a history that holds enough of
+        // the day's traffic: where the share window holds fewer than `mixHistoryDays` of the day's totals, the
+        // desk's volume has just grown many-fold (a feed that starts after a thin back-fill, a new desk merged in),
+        // and its mix is a new one that the thin history cannot describe: every busy queue would look new.
+        guard windows.totalSum(shareRange) >= options.mixHistoryDays * n else {
+            return decide(candidates, untested: [:], untestedMass: [:], baseline: baseline)
+        }
+
         // high_rate
         do {
             let h = data.highs[t]
@@ -291,9 +299,12 @@ public struct DefaultDetector {
                     continue
                 }
                 let r = test.day
+                // A quiet series' day is also judged as a clump (`ClumpTail`); the larger p holds.
+                let clumpP = dispersion.clumps(kind, windowSum: windows.seriesSum(kind, series, shareRange))?
+                    .upperTail(c, mean: r.expected) ?? 0
                 var f = Finding(kind: kind, signal: kind == .queue ? "queue_volume" : "tag_volume",
                                 level: prefix + name, name: name, value: c, expected: r.expected, std: r.std,
-                                p: test.p, weight: 1, excess: c - r.expected,
+                                p: max(test.p, clumpP), weight: 1, excess: c - r.expected,
                                 reason: "\(noun) \(name): \(Wording.count(c)) tickets, \(Wording.ratio(c, r.expected)) the \(Wording.count(r.expected)) expected (\(Wording.percent(c / n)) of the day's tickets instead of \(Wording.percent(r.share)))" + (test.span?.wording(day: r.p) ?? ""))
                 f.facts = [("baseline_window", JSONObject.quote(windowText)),
                            ("share_expected", JSONObject.number(r.share)),
@@ -305,6 +316,14 @@ public struct DefaultDetector {
             }
         }
 
+        return decide(candidates, untested: untested, untestedMass: untestedMass, baseline: baseline)
+    }
+
+    /// The day's cut: the false-discovery rate split between the families present and their series, then the
+    /// practical floor; returns the findings alerted, each with the p it had to reach in `weight`.
+    private func decide(_ candidates: [Finding], untested: [Finding.Kind: Int], untestedMass: [Finding.Kind: Double],
+                        baseline: SeasonalBaseline) -> [Finding] {
+        var candidates = candidates
         // The rate is split between the four families by their weights, then within a family by each series'
         // mass (its support to the support exponent; evenly at exponent 0): weight m × share × mass / family
         // mass, so all m weights sum to m.

@@ -176,7 +176,17 @@ public enum SlackMessage {
             if let std = alert.baselineStd { text += " ± \(number(std, percent: percent))" }
         }
         text += " · z *\(String(format: "%.2f", alert.z))* (≥ \(number(alert.threshold, percent: false)))"
+        if let last = lastDayWithTickets(alert) { text += " · last tickets \(escape(last))" }
         return text
+    }
+
+    /// A feed episode's last day with tickets (`details.last_day_with_tickets`): what on-call checks first when a
+    /// feed stops, so it is on the line itself rather than only in `ticketwatch explain`.
+    static func lastDayWithTickets(_ alert: Alert) -> String? {
+        guard alert.signal == Finding.noData || alert.signal == Finding.volumeDrop,
+              let data = alert.details?.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object["last_day_with_tickets"] as? String
     }
 
     /// `global` → overall; `queue:NAME` → queue `NAME`; anything else escaped as it is.
