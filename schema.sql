@@ -3,7 +3,7 @@
 -- The one definition of the schema: the binary embeds this file and applies it to a new warehouse; older
 -- warehouses are migrated forward step by step (Sources/TicketWatchCore/Warehouse/Migrations.swift), and
 -- PRAGMA user_version records the version reached. Names marked PUBLIC are queried by people with plain SQL
--- (design.md): rename them only with a migration and a note in the README.
+-- (design.md): rename them only with a migration and a note in docs/warehouse.md.
 
 -- Warehouse-wide settings fixed at creation (time zone) and facts about the warehouse.
 CREATE TABLE IF NOT EXISTS settings (

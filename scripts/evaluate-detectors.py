@@ -14,7 +14,7 @@ sees the warehouse.
 usage: scripts/evaluate-detectors.py [--seeds 11,12,13,14,15,16] [--sizes 40,130,1500] [--strengths 1,0.6]
            [--days 364] [--incidents 24] [--binary .build/release/ticketwatch] [--workdir /tmp/tw-eval]
            [--detector-args "--fdr 0.01"] [--no-ceiling] [--no-seed] [--json OUT.json]
-The seeds used to choose the defaults were 1-10 (tuning); the README reports 11-16 (held out).
+The seeds used to choose the defaults were 1-10 (tuning); docs/detectors.md reports 11-16 (held out).
 Needs python3 with numpy and scipy (ceiling.py; `pip install numpy scipy`); `swift build -c release` first, or pass --binary.
 """
 import argparse

@@ -1,5 +1,5 @@
 /// The default detector's parameters. The defaults are the values the evaluation (scripts/evaluate-detectors.py,
-/// README "Detectors") chose on its tuning streams.
+/// docs/detectors.md) chose on its tuning streams.
 public struct DefaultDetectorOptions: Sendable, Equatable {
     /// How readily the detector alerts: sets the false-discovery rate and the practical floor together, unless
     /// either is given itself.
@@ -160,7 +160,7 @@ public struct FamilyWeights: Sendable, Equatable {
 }
 
 /// Three settings of how readily the default detector alerts, each a false-discovery rate and a practical floor
-/// measured together (README, "Sensitivity"): what a team can set without learning the statistics.
+/// measured together (docs/detectors.md, "On real traffic"): what a team can set without learning the statistics.
 public enum Sensitivity: String, CaseIterable, Sendable, Equatable {
     /// Only what stands far out and matters: for a team that must not be woken by the tool's mistakes.
     case low
