@@ -480,6 +480,35 @@ private func ordinaryDay(_ w: SeriesWarehouse, _ i: Int, noise: inout Noise, lev
         #expect(!quietOutcome.alerts.contains { $0.date == date(holiday) })
     }
 
+    /// A feed that starts after a thin back-fill (a real log: a few dozen long-open incidents a day, then 400 a
+    /// day once the export is complete): the jump is a tickets_total alert, and the new mix is not judged against
+    /// the thin history, where every busy queue of the complete feed would look new. Judged anyway, it would be.
+    @Test func aManyFoldJumpInVolumeIsNotAMixOfNewQueues() throws {
+        func outcome(_ options: DefaultDetectorOptions) throws -> DefaultDetector.Outcome {
+            let w = try SeriesWarehouse()
+            var noise = Noise(state: 5)
+            try w.db.writeTransaction {
+                for i in 0..<60 {
+                    let queues = ["A": noise.poisson(6), "B": noise.poisson(4)]
+                    try w.day(date(i), total: queues.values.reduce(0, +), queues: queues)
+                }
+                for i in 60..<64 {
+                    var queues = ["A": noise.poisson(90), "B": noise.poisson(60)]
+                    for name in ["C", "D", "E", "F"] { queues[name] = noise.poisson(40) }
+                    try w.day(date(i), total: queues.values.reduce(0, +), queues: queues)
+                }
+            }
+            return try w.detect(options, through: date(63))
+        }
+        let jumped = try outcome(DefaultDetectorOptions())
+        #expect(jumped.alerts.contains { $0.date == date(60) && $0.signal == "tickets_total" })
+        #expect(!jumped.alerts.contains { $0.signal == "new_term" || $0.signal == "queue_volume" },
+                "\(jumped.alerts.map { "\($0.date) \($0.signal) \($0.level)" })")
+        var judgedAnyway = DefaultDetectorOptions()
+        judgedAnyway.mixJumpRatio = .infinity
+        #expect(try outcome(judgedAnyway).alerts.contains { $0.signal == "new_term" })
+    }
+
     /// The clump tail: F(c) is the share of the quiet series' days with tickets that had c or more, the rate of
     /// causes μ / mean clump size, p = 1 − exp(−λ·F(c)); nothing to say beyond the largest clump seen.
     @Test func theClumpTailIsTheFamilysShareOfClumpsThatBig() throws {

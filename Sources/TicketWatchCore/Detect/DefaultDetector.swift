@@ -234,10 +234,11 @@ public struct DefaultDetector {
         }
 
         // The mix (high share, queues, tags, new terms) is judged only against a history that holds enough of
-        // the day's traffic: where the share window holds fewer than `mixHistoryDays` of the day's totals, the
-        // desk's volume has just grown many-fold (a feed that starts after a thin back-fill, a new desk merged in),
-        // and its mix is a new one that the thin history cannot describe: every busy queue would look new.
-        guard windows.totalSum(shareRange) >= options.mixHistoryDays * n else {
+        // the day's traffic: a day more than `mixJumpRatio` times the share window's average day means the desk's
+        // volume has just grown many-fold (a feed that starts after a thin back-fill, a new desk merged in), and
+        // its mix is a new one that the thin history cannot describe: every busy queue would look new.
+        let usableDays = shareRange.filter { usable[$0] }.count
+        guard n * Double(usableDays) <= options.mixJumpRatio * windows.totalSum(shareRange) else {
             return decide(candidates, untested: [:], untestedMass: [:], baseline: baseline)
         }
 
@@ -291,7 +292,8 @@ public struct DefaultDetector {
                 let span = daySpan?.after(lastFinding(prefix + name))
                 let kappa = dispersion.kappa(kind, windowSum: windows.seriesSum(kind, series, shareRange))
                 guard let test = shareTests(counts, t: t, data: data, usable: usable, windows: windows, span: span,
-                                            minCount: Double(options.minCount), dispersion: kappa, sum: {
+                                            minCount: Double(options.minCount), dispersion: kappa,
+                                            clumps: dispersion.clumps(kind), sum: {
                                                 windows.seriesSum(kind, series, $0)
                                             }) else {
                     untested[kind, default: 0] += 1
@@ -299,12 +301,9 @@ public struct DefaultDetector {
                     continue
                 }
                 let r = test.day
-                // A quiet series' day is also judged as a clump (`ClumpTail`); the larger p holds.
-                let clumpP = dispersion.clumps(kind, windowSum: windows.seriesSum(kind, series, shareRange))?
-                    .upperTail(c, mean: r.expected) ?? 0
                 var f = Finding(kind: kind, signal: kind == .queue ? "queue_volume" : "tag_volume",
                                 level: prefix + name, name: name, value: c, expected: r.expected, std: r.std,
-                                p: max(test.p, clumpP), weight: 1, excess: c - r.expected,
+                                p: test.p, weight: 1, excess: c - r.expected,
                                 reason: "\(noun) \(name): \(Wording.count(c)) tickets, \(Wording.ratio(c, r.expected)) the \(Wording.count(r.expected)) expected (\(Wording.percent(c / n)) of the day's tickets instead of \(Wording.percent(r.share)))" + (test.span?.wording(day: r.p) ?? ""))
                 f.facts = [("baseline_window", JSONObject.quote(windowText)),
                            ("share_expected", JSONObject.number(r.share)),
@@ -355,22 +354,27 @@ public struct DefaultDetector {
     /// A part of the traffic (one queue, one tag, the high-priority tickets) on day `t`: its share test on the
     /// day and, when the span allows, on the span's summed counts against the share before the span, combined
     /// into one p-value. nil when neither can be significant (too few tickets, not above the share, or a plain
-    /// binomial p above the false-discovery rate: the quasi-binomial can only be larger).
+    /// binomial p above the false-discovery rate: the quasi-binomial can only be larger). `clumps`: the family's
+    /// clump tail, for a series expecting few tickets on the day (`ClumpTail.expectedBelow`), whose count on the
+    /// day and over the span is then also judged as clumps, the larger p holding.
     func shareTests(_ counts: [Double], t: Int, data: DailyCounts, usable: [Bool], windows: RollingSums,
-                    span: SpanTest?, minCount: Double, dispersion: Double,
+                    span: SpanTest?, minCount: Double, dispersion: Double, clumps: ClumpTail? = nil,
                     sum: (Range<Int>) -> Double) -> (p: Double, day: ShareTest.Result, span: SpanTest.Outcome?)? {
         let c = counts[t], n = data.totals[t]
         guard c >= minCount else { return nil }
         func shareBefore(_ range: Range<Int>) -> Double {
             ShareTest.share(count: sum(range), of: windows.totalSum(range))
         }
+        let dayRange = max(0, t - options.shareWindow)..<t
+        let clumpTail = n * shareBefore(dayRange) < ClumpTail.expectedBelow ? clumps : nil
         func test(_ c: Double, _ n: Double, _ range: Range<Int>) -> ShareTest.Result? {
             let share = shareBefore(range)
             guard c > n * share, ShareTest.binomialP(c, n: n, share: share) <= options.falseDiscoveryRate else { return nil }
-            return ShareTest.test(c, n: n, share: share, series: counts, totals: data.totals, usable: usable,
-                                  window: range, dispersion: dispersion)
+            var result = ShareTest.test(c, n: n, share: share, series: counts, totals: data.totals, usable: usable,
+                                        window: range, dispersion: dispersion)
+            if let clump = clumpTail?.upperTail(c, mean: result.expected) { result.p = max(result.p, clump) }
+            return result
         }
-        let dayRange = max(0, t - options.shareWindow)..<t
         let day = test(c, n, dayRange)
         var spanned: SpanTest.Outcome?
         if let span {

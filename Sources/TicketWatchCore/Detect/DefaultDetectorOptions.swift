@@ -43,9 +43,9 @@ public struct DefaultDetectorOptions: Sendable, Equatable {
     public var minHistory: Int
     /// Occurrences in the season window that make a queue or tag watched (below: only new_term can fire).
     public var minSupport: Int
-    /// The mix of a day (high share, queues, tags, new terms) is judged only when the share window holds at least
-    /// this many times the day's tickets: after a many-fold jump in volume the history is too thin for the new mix.
-    public var mixHistoryDays = 14.0
+    /// The mix of a day (high share, queues, tags, new terms) is judged only when its total is at most this many
+    /// times the share window's average day: after a jump of that order the history is too thin for the new mix.
+    public var mixJumpRatio = 10.0
     /// Tickets a queue or tag needs on the day to be alerted at all.
     public var minCount: Int
     /// A queue or tag seen at most this often in the season window is "new".

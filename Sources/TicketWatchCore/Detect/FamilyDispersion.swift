@@ -30,7 +30,6 @@ enum FamilyDispersion {
         var clumps = ClumpTail(positiveCounts: [])
 
         func kappa(meanPerDay: Double) -> Double { meanPerDay < Self.quietBelow ? max(busy, quiet) : busy }
-        func isQuiet(meanPerDay: Double) -> Bool { meanPerDay < Self.quietBelow }
     }
 
     /// The family's estimate from its watched series (`indices`, each with its window share from `shareOf` and
@@ -84,6 +83,9 @@ enum FamilyDispersion {
 /// p-value is then 1 − exp(−λ·F(c)). A family whose quiet series never came in clumps (generated traffic, where
 /// tickets arrive one by one) has F(c) = 0 beyond its incidents, and the tail is the quasi-binomial's alone.
 struct ClumpTail {
+    /// Series expecting fewer tickets than this on a day are also judged as clumps: with a few tickets expected,
+    /// one cause filing a clump is what a high count most likely is; a busy series' surge is many causes.
+    static let expectedBelow = 5.0
     /// The pooled positive counts, ascending.
     private let sorted: [Double]
     private let meanSize: Double
@@ -138,15 +140,13 @@ struct FamilyDispersions {
         }
     }
 
-    /// The clump tail for a series of `kind` whose share window held `windowSum` tickets, when it is quiet.
-    func clumps(_ kind: Finding.Kind, windowSum: Double) -> ClumpTail? {
-        let estimate: FamilyDispersion.Estimate
+    /// The clump tail of the queues' or the tags' quiet series.
+    func clumps(_ kind: Finding.Kind) -> ClumpTail? {
         switch kind {
-        case .queue: estimate = queues
-        case .tag: estimate = tags
+        case .queue: return queues.clumps
+        case .tag: return tags.clumps
         case .high, .total, .feed: return nil
         }
-        return estimate.isQuiet(meanPerDay: windowSum / days) ? estimate.clumps : nil
     }
 
     /// κ for a series of `kind` whose share window held `windowSum` tickets (ignored for the high share).
