@@ -1,4 +1,5 @@
 import ArgumentParser
+import TicketWatchCore
 
 @main
 struct TicketWatchCommand: ParsableCommand {
@@ -27,8 +28,4 @@ struct TicketWatchCommand: ParsableCommand {
             ConfigCommand.self,
         ]
     )
-}
-
-enum TicketWatchVersion {
-    static let current = "0.1.0"
 }
