@@ -14,6 +14,7 @@ struct TicketWatchCommand: ParsableCommand {
         version: TicketWatchVersion.current,
         subcommands: [
             IngestCommand.self,
+            PullCommand.self,
             AggregateCommand.self,
             DetectCommand.self,
             AlertsCommand.self,

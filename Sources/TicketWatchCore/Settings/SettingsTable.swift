@@ -39,7 +39,7 @@ public enum SettingsTable {
     static var ingest: [Setting] {
         [
             Setting(key: "ingest.source", option: "source", kind: .choice(TicketSource.allCases.map(\.rawValue)),
-                    help: "The tool that wrote the files: zendesk, freshdesk, jira or generic. Default: detected per file.",
+                    help: "The tool that wrote the files: zendesk, freshdesk, jira, servicenow or generic. Default: detected per file.",
                     store: { $0.ingest.source = TicketSource(rawValue: $1.text) },
                     read: { $0.ingest.source.map { .text($0.rawValue) } }),
             .optionalText("ingest.date_format", option: "date-format",

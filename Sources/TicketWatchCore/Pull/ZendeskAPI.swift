@@ -1,0 +1,64 @@
+import Foundation
+
+/// Zendesk's cursor-based incremental ticket export: `GET /api/v2/incremental/tickets/cursor.json?start_time=UNIX`,
+/// then `?cursor=after_cursor` until `end_of_stream`; the next pull starts from the last `after_cursor`. Zendesk
+/// allows 10 such requests a minute: its 429s say how long to wait, and the transport waits that long. Queues are
+/// named from `GET /api/v2/groups.json`. Tickets read as `ingest` reads a Zendesk export (`ZendeskReader`).
+struct ZendeskAPI: HelpdeskAPI {
+    let base: String
+    var groups = GroupNames()
+    var helpdesk: TicketSource { .zendesk }
+
+    init(base: String) {
+        self.base = base
+    }
+
+    mutating func prepare(_ fetcher: PageFetcher) throws {
+        var next: String? = "\(base)/api/v2/groups.json"
+        while let url = next {
+            guard let page = try PullText.json(fetcher.get(url)) as? [String: Any], let list = page["groups"] as? [Any] else {
+                throw PageProblem(description: #"the groups list is not {"groups":[…]}"#)
+            }
+            for case let group as [String: Any] in list {
+                if let id = JSONText.scalar(group["id"]), let name = JSONText.scalar(group["name"]) { groups.add(id: id, name: name) }
+            }
+            next = page["next_page"] as? String
+        }
+    }
+
+    func firstRequest(mark: PullMark?, since: Date) -> String {
+        let path = "\(base)/api/v2/incremental/tickets/cursor.json"
+        // The stored cursor, unless --since asks for older ground than it has reached.
+        if let mark, since >= (mark.reached.flatMap(PullText.date) ?? .distantFuture) {
+            return "\(path)?cursor=\(PullText.encode(mark.cursor))"
+        }
+        return "\(path)?start_time=\(Int(since.timeIntervalSince1970))"
+    }
+
+    func read(_ response: HTTPResponse, request: String, mark: PullMark?) throws -> APIPage {
+        guard let object = try PullText.json(response) as? [String: Any], let tickets = object["tickets"] as? [Any] else {
+            throw PageProblem(description: #"an export page is not {"tickets":[…], "after_cursor":…}"#)
+        }
+        let reader = ZendeskReader(groups: groups)
+        var page = APIPage()
+        var reached = mark?.reached
+        for item in tickets {
+            guard let ticket = item as? [String: Any] else {
+                page.records.append(.malformed(reason: "not a JSON object (a ticket is {…})", raw: nil))
+                continue
+            }
+            let raw = reader.ticket(from: ticket)
+            reached = PullText.later(reached, PullText.utc(raw.updatedAt))
+            page.records.append(.ticket(raw, raw: JSONText.compact(ticket)))
+        }
+        if let cursor = object["after_cursor"] as? String, !cursor.isEmpty {
+            page.mark = PullMark(cursor: cursor, reached: reached)
+            if object["end_of_stream"] as? Bool != true {
+                page.next = "\(base)/api/v2/incremental/tickets/cursor.json?cursor=\(PullText.encode(cursor))"
+            }
+        } else if object["end_of_stream"] as? Bool != true {
+            throw PageProblem(description: "an export page has no after_cursor and is not the end of the stream")
+        }
+        return page
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import TicketWatchCore
+
+/// A warehouse, a config file with `[[sources]]` pointing at a replay server on 127.0.0.1, and a credential file:
+/// what `ticketwatch pull` and `run` need, driven through the real binary.
+struct PullFixture {
+    /// What the credential file holds: a test fails if any of it shows up in output or the warehouse.
+    static let secret = "Zq7-SECRET-token-81f3"
+    static let credentialLine = "agent@example.com/token:\(secret)"
+    static var expectedAuthorization: String { "Basic " + Data(credentialLine.utf8).base64EncodedString() }
+
+    let db = TestPaths.temporaryWarehousePath()
+    let config: String
+
+    /// `sources`: (name, kind, url, extra TOML lines).
+    init(_ sources: [(name: String, kind: String, url: String, extra: String)]) throws {
+        let credential = try writeTemporaryFile("credential", PullFixture.credentialLine + "\n")
+        var text = ""
+        for source in sources {
+            text += """
+                [[sources]]
+                name = "\(source.name)"
+                kind = "\(source.kind)"
+                url = "\(source.url)"
+                credential_file = "\(credential)"
+                start = "2025-03-01"
+                \(source.extra)
+
+                """
+        }
+        config = try writeTemporaryFile("config.toml", text)
+    }
+
+    func pull(_ extra: [String] = []) throws -> Binary.Result {
+        try Binary.run(["pull", "--db", db, "--config", config, "--retry-for", "10"] + extra)
+    }
+
+    func spawnPull() throws -> Binary.Running {
+        try Binary.spawn(["pull", "--db", db, "--config", config, "--retry-for", "10"])
+    }
+
+    func open() throws -> Warehouse { try makeWarehouse(path: db) }
+
+    /// The stored tickets, one line each: id, day, queue, priority, tags, updated_at.
+    func tickets() throws -> [String] {
+        try open().db.query("SELECT ticket_id, day, queue, priority, tags, updated_at FROM tickets ORDER BY ticket_id")
+            .map { $0.values.map(\.description).joined(separator: "|") }
+    }
+
+    /// Nothing of the credential in what a command printed or in any table.
+    func expectNoSecret(_ results: [Binary.Result], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let dump = try open().dump()
+        let encoded = Data(PullFixture.credentialLine.utf8).base64EncodedString()
+        for text in results.flatMap({ [$0.stdout, $0.stderr] }) + [dump] {
+            #expect(!text.contains(PullFixture.secret) && !text.contains(encoded), sourceLocation: sourceLocation)
+        }
+    }
+}
+
+/// Builds helpdesk answers for the replay servers.
+enum Replay {
+    static func json(_ value: Any) -> String {
+        String(decoding: try! JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// A ticket as Zendesk's incremental export writes it (Freshdesk names the same fields alike).
+    static func zendeskTicket(_ id: Int, day: Int, updatedDay: Int? = nil, priority: String = "normal", group: Int = 1,
+                              tags: [String] = ["login"]) -> [String: Any] {
+        ["id": id, "created_at": String(format: "2025-03-%02dT09:%02d:00Z", day, id % 60),
+         "updated_at": String(format: "2025-03-%02dT10:%02d:00Z", updatedDay ?? day, id % 60),
+         "priority": priority, "group_id": group, "tags": tags, "subject": "Ticket \(id)", "type": "incident",
+         "via": ["channel": "email"], "status": "open"]
+    }
+}
