@@ -73,3 +73,53 @@ enum Replay {
          "via": ["channel": "email"], "status": "open"]
     }
 }
+
+/// A helpdesk's tickets as a replay server serves them: each with an update time, listed in update order from
+/// a given instant, so a pull that resumes from its mark gets what a real helpdesk would give it.
+final class ReplayDesk: @unchecked Sendable {
+    struct Ticket {
+        let id: Int
+        let created: Int
+        var updated: Int
+        /// 1 low … 4 urgent.
+        var priority: Int
+        var group: Int
+    }
+
+    static let base = CivilDate("2025-03-01")!.daysSinceEpoch * 86_400
+    private let lock = NSLock()
+    private var tickets: [Int: Ticket] = [:]
+
+    /// Tickets 1…count, a hundred a day from 2025-03-01, each updated an hour after it was created.
+    init(count: Int) {
+        for n in 1...count { add(n) }
+    }
+
+    func add(_ n: Int, priority: Int = 2) {
+        let created = Self.base + (n - 1) / 100 * 86_400 + 9 * 3600 + n % 100 * 60
+        lock.withLock { tickets[n] = Ticket(id: n, created: created, updated: created + 3600, priority: priority, group: 5 + n % 2) }
+    }
+
+    /// A later version of ticket `n`: a day newer, another priority.
+    func update(_ n: Int, priority: Int) {
+        lock.withLock {
+            tickets[n]!.updated += 5 * 86_400
+            tickets[n]!.priority = priority
+        }
+    }
+
+    func changed(since epoch: Int) -> [Ticket] {
+        lock.withLock { tickets.values.filter { $0.updated >= epoch }.sorted { ($0.updated, $0.id) < ($1.updated, $1.id) } }
+    }
+
+    static func iso(_ epoch: Int) -> String {
+        ResolvedTimestamp(epochSeconds: epoch, day: CivilDate(daysSinceEpoch: epoch / 86_400)).utcText
+    }
+
+    /// Seconds since the epoch of `yyyy-MM-ddTHH:mm:ssZ`, `yyyy-MM-dd HH:mm:ss` or `yyyy/MM/dd HH:mm` (UTC).
+    static func epoch(_ text: String) -> Int? {
+        let normal = text.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: " ", with: "T")
+        var parser = TimestampParser(timeZone: TimeZone(identifier: "UTC")!)
+        return parser.parse(normal.hasSuffix("Z") ? normal : normal + "Z")?.epochSeconds
+    }
+}
