@@ -24,7 +24,14 @@ struct JiraAPI: HelpdeskAPI {
     /// `:vp-origin` (Jira Service Management's "Customer Request Type"). None found: queues from components.
     mutating func prepare(_ fetcher: PageFetcher) throws {
         guard requestTypeField == nil else { return }
-        let fields = try PullText.json(fetcher.get("\(base)/rest/api/3/field")) as? [Any] ?? []
+        let fields: [Any]
+        do {
+            fields = try PullText.json(fetcher.get("\(base)/rest/api/3/field")) as? [Any] ?? []
+        } catch let error as PullError {
+            // A refused credential stops the pull; a field list it may not read only costs the request types.
+            if case .unauthorized = error { throw error }
+            return
+        }
         for case let field as [String: Any] in fields {
             let custom = (field["schema"] as? [String: Any])?["custom"] as? String ?? ""
             if custom.hasSuffix(":vp-origin"), let id = field["id"] as? String {
