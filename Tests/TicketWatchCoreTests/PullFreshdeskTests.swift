@@ -64,6 +64,22 @@ import Testing
         try fixture.expectNoSecret([first, second])
     }
 
+    @Test func sinceWidensOnePullBackwardsAndNeverMovesTheMarkBack() throws {
+        let desk = ReplayDesk(count: 150)
+        let server = try TestHTTPServer(responder: Self.responder(desk))
+        defer { server.stop() }
+        let fixture = try PullFixture([("desk", "freshdesk", server.url(""), "")])
+        #expect(try fixture.pull().status == 0)
+        let mark = try fixture.open().db.scalar("SELECT cursor FROM source_cursors")?.string
+        let widened = try fixture.pull(["--since", "2025-02-20"])
+        #expect(widened.status == 0, "\(widened.stderr)")
+        #expect(server.requests.filter { $0.query["page"] == "1" }.last?.query["updated_since"] == "2025-02-20T00:00:00Z")
+        #expect(widened.stdout.contains("0 new, 0 updated, 150 unchanged"), "\(widened.stdout)")
+        #expect(try fixture.open().db.scalar("SELECT cursor FROM source_cursors")?.string == mark)
+        #expect(try fixture.pull().status == 0)
+        #expect(server.requests.last?.query["updated_since"] == mark, "the next plain pull starts from the mark again")
+    }
+
     @Test func aPullKilledBetweenPagesResumesFromItsMarkWithEveryTicketOnce() throws {
         let hanging = HangSwitch()
         let desk = ReplayDesk(count: 205)

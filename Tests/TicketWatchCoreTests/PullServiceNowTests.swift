@@ -78,3 +78,15 @@ import Testing
         try fixture.expectNoSecret([first, second])
     }
 }
+
+/// A ServiceNow Table API answer saved to a file loads with `ingest` as `pull` loads it.
+@Suite struct ServiceNowExportTests {
+    @Test func aSavedTableAPIAnswerIsDetectedAndLoadedAsPullLoadsIt() throws {
+        let desk = ReplayDesk(count: 3)
+        let file = try writeTemporaryFile("incidents.json", Replay.json(["result": desk.changed(since: 0).map(PullServiceNowTests.json)]))
+        let warehouse = try makeWarehouse()
+        let summary = try #require(try warehouse.ingest([file]).first)
+        #expect(summary.helpdesk == .servicenow && summary.loaded == 3)
+        #expect(try warehouse.count("tickets", where: "priority = 'medium' AND priority_raw = '3 - Moderate' AND queue IS NOT NULL") == 3)
+    }
+}

@@ -86,6 +86,9 @@ import Testing
         let running = try fixture.spawnPull()
         let deadline = Date().addingTimeInterval(20)
         while !server.requests.contains(where: { $0.query["cursor"] == "c1" }), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        // Nothing of the credential in the process list while it works.
+        let argv = try String(decoding: Data(contentsOf: URL(fileURLWithPath: "/proc/\(running.pid)/cmdline")), as: UTF8.self)
+        #expect(argv.contains("pull") && !argv.contains(PullFixture.secret))
         #expect(kill(running.pid, SIGKILL) == 0)
         _ = running.wait()
         #expect(try fixture.open().count("tickets") == 3, "the first page committed, the second never came")
@@ -112,13 +115,15 @@ import Testing
         defer { server.stop() }
         let fixture = try PullFixture([("support", "zendesk", server.url(""), "")])
         let started = Date()
-        let result = try fixture.pull()
+        let result = try fixture.pull(["--verbose"])
         let elapsed = Date().timeIntervalSince(started)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!result.stderr.contains("error"), "\(result.stderr)")
         #expect(server.requests.filter { $0.route == Self.export }.count == 4, "one 429, then the three pages")
         #expect(elapsed >= 2 && elapsed < 8, "waited the 2 s it was asked to, once: \(elapsed)")
         #expect(try fixture.open().count("tickets") == 9)
+        #expect(result.stderr.contains("retrying"), "the wait is logged: \(result.stderr)")
+        try fixture.expectNoSecret([result])
     }
 
     @Test func aRefusedCredentialStopsThatSourceOnlyAndChangesNothingOfIt() throws {
@@ -126,7 +131,7 @@ import Testing
         let bad = try TestHTTPServer(responder: Self.responder(refused: true))
         defer { good.stop(); bad.stop() }
         let fixture = try PullFixture([("desk-a", "zendesk", bad.url(""), ""), ("desk-b", "zendesk", good.url(""), "")])
-        let result = try fixture.pull()
+        let result = try fixture.pull(["--verbose"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("source 'desk-a'") && result.stderr.contains("check its credential")
                 && result.stderr.contains("HTTP 401"), "\(result.stderr)")
@@ -136,6 +141,11 @@ import Testing
         #expect(try warehouse.db.scalar("SELECT cursor FROM source_cursors WHERE source = 'desk-a'") == .null)
         #expect(try warehouse.db.scalar("SELECT last_outcome FROM source_cursors WHERE source = 'desk-a'")?.string == "failed")
         #expect(try warehouse.count("tickets") == 9, "desk-b was still pulled")
-        try fixture.expectNoSecret([result])
+        let status = try Binary.run(["status", "--db", fixture.db])
+        #expect(status.status == 1 && status.stderr.contains("the last pull of desk-a failed"), "\(status.stderr)")
+        #expect(status.stdout.contains("desk-a (zendesk): last pull") && status.stdout.contains("failed")
+                && status.stdout.contains("reached nothing yet"), "\(status.stdout)")
+        #expect(status.stdout.contains("desk-b (zendesk): last pull") && status.stdout.contains("ok, 3 pages, 9 new or updated"))
+        try fixture.expectNoSecret([result, status])
     }
 }

@@ -31,7 +31,8 @@ public final class HTTPClient {
     }
 
     /// POSTs `body` to `url` with `headers` ("Content-Type: application/json" and an empty "Expect:" are added).
-    public func post(_ url: EndpointURL, body: [UInt8], headers: [(name: String, value: String)] = []) throws -> HTTPResponse {
+    public func post(_ url: EndpointURL, body: [UInt8],
+                     headers: [(name: String, value: String)] = []) throws -> HTTPResponse {
         try send(HTTPRequest(method: .post, url: url, headers: headers, body: body))
     }
 

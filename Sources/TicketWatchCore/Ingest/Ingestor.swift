@@ -166,7 +166,8 @@ public final class Ingestor {
                 for (index, record) in page.records.enumerated() {
                     switch record {
                     case let .ticket(raw, text):
-                        try writer.take(raw, line: index + 1, rawText: text, day: clock.nextDay(), validator: &validator)
+                        try writer.take(raw, line: index + 1, rawText: text, day: clock.nextDay(),
+                                        validator: &validator)
                     case let .malformed(reason, text):
                         try writer.reject(line: index + 1, reason: reason, raw: text)
                     }

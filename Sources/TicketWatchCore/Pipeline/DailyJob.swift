@@ -82,7 +82,8 @@ public struct DailyJob {
     private func runSteps(_ summary: inout Summary) throws {
         // 0. Pull every source: one that fails is a problem of the run, the others and the inbox still load.
         if !settings.sources.isEmpty {
-            summary.pulls = try Puller(warehouse: warehouse, options: settings.pull, logger: logger).pull(settings.sources)
+            summary.pulls = try Puller(warehouse: warehouse, options: settings.pull, logger: logger)
+                .pull(settings.sources)
             for pull in summary.pulls {
                 summary.counts.ticketsLoaded += pull.loaded
                 summary.counts.rowsRejected += pull.rejected

@@ -24,9 +24,7 @@ struct FreshdeskAPI: HelpdeskAPI {
             guard let list = try PullText.json(response) as? [Any] else {
                 throw PageProblem(description: "the groups list is not a JSON array")
             }
-            for case let group as [String: Any] in list {
-                if let id = JSONText.scalar(group["id"]), let name = JSONText.scalar(group["name"]) { groups.add(id: id, name: name) }
-            }
+            groups.add(listed: list)
             next = PullText.nextLink(response.headers)
         }
     }

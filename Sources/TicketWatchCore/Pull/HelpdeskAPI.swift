@@ -40,7 +40,8 @@ enum HelpdeskAPIs {
         switch source.kind {
         case .zendesk: ZendeskAPI(base: source.url.secretText)
         case .freshdesk: FreshdeskAPI(base: source.url.secretText)
-        case .jira: JiraAPI(base: source.url.secretText, jql: source.jql ?? "", requestTypeField: source.requestTypeField)
+        case .jira:
+            JiraAPI(base: source.url.secretText, jql: source.jql ?? "", requestTypeField: source.requestTypeField)
         case .servicenow: ServiceNowAPI(base: source.url.secretText, table: source.table)
         }
     }
@@ -91,10 +92,12 @@ enum PullText {
         return min(since, stored.addingTimeInterval(-overlap))
     }
 
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        .union(CharacterSet(charactersIn: "0123456789-._~"))
+
     /// Percent-encodes a query value (everything but unreserved characters).
     static func encode(_ value: String) -> String {
-        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        return value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value
+        value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value
     }
 
     /// A query's parameters (decoded), as a request the `Puller` made carries them.

@@ -57,7 +57,8 @@ struct JiraAPI: HelpdeskAPI {
     }
 
     func read(_ response: HTTPResponse, request: String, mark: PullMark?) throws -> APIPage {
-        guard let object = try PullText.json(response) as? [String: Any], let issues = object["issues"] as? [Any] else {
+        let object = try PullText.json(response) as? [String: Any] ?? [:]
+        guard let issues = object["issues"] as? [Any] else {
             throw PageProblem(description: #"a search page is not {"issues":[…]}"#)
         }
         let reader = JiraIssueReader(requestTypeField: requestTypeField)

@@ -19,7 +19,9 @@ enum PullCredential {
         }
         if line.lowercased().hasPrefix("bearer ") {
             let token = line.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
-            guard !token.isEmpty else { throw PullError.credential(source: source.name, reason: "'Bearer' with no token") }
+            guard !token.isEmpty else {
+                throw PullError.credential(source: source.name, reason: "'Bearer' with no token")
+            }
             return "Bearer \(token)"
         }
         guard line.contains(":"), !line.hasPrefix(":") else {

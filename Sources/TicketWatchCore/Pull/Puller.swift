@@ -10,6 +10,8 @@ public struct PullOptions: Sendable {
     public var timeout: Double = 10
     /// 429s, 5xx and network failures are retried within this many seconds per request.
     public var retry = RetryPolicy()
+    /// `[ingest.priorities]` / `--priority-map`, applied to pulled tickets as to loaded files.
+    public var priorityMap: [String: String] = [:]
 
     public init() {}
 }
@@ -95,7 +97,8 @@ public struct Puller {
         let since = sinceDay.map { Date(timeIntervalSince1970: Double($0.daysSinceEpoch) * 86_400) } ?? .distantFuture
         var request: String? = api.firstRequest(mark: stored, since: since)
         var mark = stored
-        let ingestor = Ingestor(warehouse: warehouse, options: IngestOptions(), logger: logger)
+        let dialect = ImportDialect(priorityMap: options.priorityMap)
+        let ingestor = Ingestor(warehouse: warehouse, options: IngestOptions(dialect: dialect), logger: logger)
         while let url = request {
             let response = try fetcher.get(url)
             let page = try api.read(response, request: url, mark: mark)
@@ -106,9 +109,9 @@ public struct Puller {
                 next = held
             }
             let moved = next != mark
+            let sha256 = SHA256.hash(data: response.bytes).map { String(format: "%02x", $0) }.joined()
             let pulled = PulledPage(source: "pull:\(source.name)", helpdesk: api.helpdesk, bytes: response.bytes.count,
-                                    sha256: SHA256.hash(data: response.bytes).map { String(format: "%02x", $0) }.joined(),
-                                    records: page.records)
+                                    sha256: sha256, records: page.records)
             let now = Clock.nowUTC()
             func storeMark(_ db: Database) throws {
                 if moved, let next { try cursors.store(next, source: source, now: now) }
@@ -116,7 +119,9 @@ public struct Puller {
             if pulled.records.isEmpty {
                 try warehouse.db.writeTransaction { try storeMark(warehouse.db) }
             } else {
-                let loaded = try ingestor.load(page: pulled, alongside: storeMark)
+                var loaded = try ingestor.load(page: pulled, alongside: storeMark)
+                // The same bytes loaded before (a page asked for again): the same versions, nothing to change.
+                if loaded.alreadyLoadedAs != nil { loaded.duplicates = pulled.records.count }
                 summary.loaded += loaded.loaded
                 summary.duplicates += loaded.duplicates
                 summary.updated += loaded.updated

@@ -23,7 +23,8 @@ struct ServiceNowAPI: HelpdeskAPI {
 
     func firstRequest(mark: PullMark?, since: Date) -> String {
         let from = PullText.start(mark: mark, since: since, overlap: Self.overlap)
-        return list(query: "sys_updated_on>=\(PullText.format(from, "yyyy-MM-dd HH:mm:ss"))^ORDERBYsys_updated_on", offset: 0)
+        let query = "sys_updated_on>=\(PullText.format(from, "yyyy-MM-dd HH:mm:ss"))^ORDERBYsys_updated_on"
+        return list(query: query, offset: 0)
     }
 
     private func list(query: String, offset: Int) -> String {
@@ -32,7 +33,8 @@ struct ServiceNowAPI: HelpdeskAPI {
     }
 
     func read(_ response: HTTPResponse, request: String, mark: PullMark?) throws -> APIPage {
-        guard let object = try PullText.json(response) as? [String: Any], let records = object["result"] as? [Any] else {
+        let object = try PullText.json(response) as? [String: Any] ?? [:]
+        guard let records = object["result"] as? [Any] else {
             throw PageProblem(description: #"a table page is not {"result":[…]}"#)
         }
         var page = APIPage()

@@ -8,8 +8,8 @@ public struct SourceCursors {
     }
 
     func mark(_ source: String) throws -> PullMark? {
-        guard let row = try db.query("SELECT cursor, reached FROM source_cursors WHERE source = ?", [.text(source)]).first,
-              let cursor = row[0].string else { return nil }
+        let rows = try db.query("SELECT cursor, reached FROM source_cursors WHERE source = ?", [.text(source)])
+        guard let row = rows.first, let cursor = row[0].string else { return nil }
         return PullMark(cursor: cursor, reached: row[1].string)
     }
 
@@ -19,13 +19,15 @@ public struct SourceCursors {
             INSERT INTO source_cursors(source, kind, cursor, reached, cursor_at) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT(source) DO UPDATE SET kind = excluded.kind, cursor = excluded.cursor,
                 reached = excluded.reached, cursor_at = excluded.cursor_at
-            """, [.text(source.name), .text(source.kind.rawValue), .text(mark.cursor), SQLValue(mark.reached), .text(now)])
+            """, [.text(source.name), .text(source.kind.rawValue), .text(mark.cursor), SQLValue(mark.reached),
+                  .text(now)])
     }
 
     func finish(_ source: ConfiguredSource, outcome: SourcePullSummary, now: String) throws {
         try db.writeTransaction {
             try db.run("""
-                INSERT INTO source_cursors(source, kind, last_pull_at, last_outcome, last_error, last_pages, last_tickets)
+                INSERT INTO source_cursors(source, kind, last_pull_at, last_outcome, last_error, last_pages,
+                                           last_tickets)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(source) DO UPDATE SET kind = excluded.kind, last_pull_at = excluded.last_pull_at,
                     last_outcome = excluded.last_outcome, last_error = excluded.last_error,

@@ -16,13 +16,12 @@ struct ZendeskAPI: HelpdeskAPI {
     mutating func prepare(_ fetcher: PageFetcher) throws {
         var next: String? = "\(base)/api/v2/groups.json"
         while let url = next {
-            guard let page = try PullText.json(fetcher.get(url)) as? [String: Any], let list = page["groups"] as? [Any] else {
+            let page = try PullText.json(fetcher.get(url)) as? [String: Any]
+            guard let list = page?["groups"] as? [Any] else {
                 throw PageProblem(description: #"the groups list is not {"groups":[…]}"#)
             }
-            for case let group as [String: Any] in list {
-                if let id = JSONText.scalar(group["id"]), let name = JSONText.scalar(group["name"]) { groups.add(id: id, name: name) }
-            }
-            next = page["next_page"] as? String
+            groups.add(listed: list)
+            next = page?["next_page"] as? String
         }
     }
 
@@ -36,7 +35,8 @@ struct ZendeskAPI: HelpdeskAPI {
     }
 
     func read(_ response: HTTPResponse, request: String, mark: PullMark?) throws -> APIPage {
-        guard let object = try PullText.json(response) as? [String: Any], let tickets = object["tickets"] as? [Any] else {
+        let object = try PullText.json(response) as? [String: Any] ?? [:]
+        guard let tickets = object["tickets"] as? [Any] else {
             throw PageProblem(description: #"an export page is not {"tickets":[…], "after_cursor":…}"#)
         }
         let reader = ZendeskReader(groups: groups)

@@ -61,7 +61,8 @@ extension SettingsFile {
                 throw fail("name", "every source needs a name of letters, digits, '-', '_' or '.'")
             }
             guard let kind = try string("kind").flatMap(PullKind.init(rawValue:)) else {
-                throw fail("kind", "expected one of " + PullKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))
+                let kinds = PullKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+                throw fail("kind", "expected one of \(kinds)")
             }
             guard let urlText = try string("url") else {
                 throw fail("url", "the helpdesk instance is required, e.g. https://acme.zendesk.com")

@@ -95,8 +95,9 @@ public struct Settings: Sendable {
 
     /// A pull's request timeout and retry budget: the same settings as the notifier's, so a helpdesk and a
     /// webhook are retried alike.
-    public func pullOptions(since: CivilDate? = nil) -> PullOptions {
+    public func pullOptions(since: CivilDate? = nil) throws -> PullOptions {
         var options = PullOptions()
+        options.priorityMap = try ingest.dialect().priorityMap
         options.since = since
         options.timeout = notify.timeout
         options.retry.retryFor = notify.retryFor

@@ -32,14 +32,17 @@ struct PullCommand: ParsableCommand {
     var requests: RequestSettingsOptions
 
     func validate() throws {
-        if let since, CivilDate(since) == nil { throw ValidationError("--since \(since): expected a date as YYYY-MM-DD") }
+        if let since, CivilDate(since) == nil {
+            throw ValidationError("--since \(since): expected a date as YYYY-MM-DD")
+        }
     }
 
     func run() throws {
         try reportingErrors {
             let resolved = try warehouse.settings(requests)
             guard !resolved.sources.isEmpty else {
-                throw ValidationError("no [[sources]] in the config file\(resolved.file.map { " (\($0))" } ?? " (none found; give --config FILE)"); see docs/pulling.md")
+                let file = resolved.file.map { " (\($0))" } ?? " (none found; give --config FILE)"
+                throw ValidationError("no [[sources]] in the config file\(file); see docs/pulling.md")
             }
             let chosen = try resolved.sources(named: sources)
             let logger = warehouse.makeLogger()
@@ -53,8 +56,9 @@ struct PullCommand: ParsableCommand {
             defer { withExtendedLifetime(lock) {} }
             let store = try warehouse.open(resolved, logger: logger)
             let line = ProgressLine()
-            let summaries = try Puller(warehouse: store, options: resolved.pullOptions(since: since.flatMap(CivilDate.init)),
-                                       logger: logger, progress: line.update).pull(chosen)
+            let options = try resolved.pullOptions(since: since.flatMap(CivilDate.init))
+            let summaries = try Puller(warehouse: store, options: options, logger: logger, progress: line.update)
+                .pull(chosen)
             line.clear()
             for summary in summaries { print(PullCommand.describe(summary)) }
             let failed = summaries.filter { !$0.succeeded }

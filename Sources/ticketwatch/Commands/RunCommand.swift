@@ -62,7 +62,8 @@ struct RunCommand: ParsableCommand {
             let resolved = try warehouse.settings(job, zone, notify, detect, seed)
             let logger = warehouse.makeLogger()
             guard resolved.job.inbox != nil || !resolved.sources.isEmpty else {
-                throw ValidationError("no inbox and no sources: give --inbox DIR, or set `inbox` or [[sources]] in the config file")
+                throw ValidationError(
+                    "no inbox and no sources: give --inbox DIR, or set `inbox` or [[sources]] in the config file")
             }
             let lock: JobLock
             do {
@@ -76,7 +77,7 @@ struct RunCommand: ParsableCommand {
 
             var settings = DailyJobSettings(inbox: resolved.job.inbox)
             settings.sources = resolved.sources
-            settings.pull = resolved.pullOptions()
+            settings.pull = try resolved.pullOptions()
             settings.settleSeconds = resolved.job.settleSeconds
             settings.today = today.flatMap(CivilDate.init)
             settings.detector = resolved.detect.detector

@@ -43,10 +43,10 @@ struct StatusCommand: ParsableCommand {
             let sources = try SourceCursors.rows(db)
             for source in sources {
                 if source.name == sources.first?.name { print("sources:") }
-                var line = "  \(source.name) (\(source.kind)): last pull \(source.lastPullAt ?? "never finished") "
-                    + "\(source.outcome ?? "-"), \(source.pages) page\(source.pages == 1 ? "" : "s"), \(source.tickets) new or updated"
-                line += "; reached \(source.reached ?? "nothing yet")"
-                print(line)
+                let pages = "\(source.pages) page\(source.pages == 1 ? "" : "s")"
+                print("  \(source.name) (\(source.kind)): last pull \(source.lastPullAt ?? "never finished") "
+                      + "\(source.outcome ?? "-"), \(pages), \(source.tickets) new or updated; "
+                      + "reached \(source.reached ?? "nothing yet")")
                 if let error = source.error { print("      \(error)") }
             }
             let failedSources = sources.filter { $0.outcome == "failed" }.map(\.name)

@@ -16,7 +16,8 @@ struct HelpdeskLoader {
             let reader = FreshdeskReader(groups: options.groups)
             try loadJSON(input, read: reader.ticket(from:), writer: writer, validator: &validator, clock: &clock)
         case .servicenow:
-            try loadJSON(input, read: ServiceNowReader.ticket(from:), writer: writer, validator: &validator, clock: &clock)
+            try loadJSON(input, read: ServiceNowReader.ticket(from:), writer: writer, validator: &validator,
+                         clock: &clock)
         case .jira:
             try loadJira(input, columns: jira!, writer: writer, validator: &validator, clock: &clock)
         case .generic:
