@@ -46,19 +46,14 @@ struct FreshdeskAPI: HelpdeskAPI {
         guard let tickets = try PullText.json(response) as? [Any] else {
             throw PageProblem(description: "a ticket list page is not a JSON array")
         }
-        let reader = FreshdeskReader(groups: groups)
         var page = APIPage()
         var reached = mark?.reached
-        var last: String?
-        for item in tickets {
-            guard let ticket = item as? [String: Any] else {
-                page.records.append(.malformed(reason: "not a JSON object (a ticket is {…})", raw: nil))
-                continue
-            }
-            let raw = reader.ticket(from: ticket)
-            last = PullText.utc(raw.updatedAt) ?? last
-            reached = PullText.later(reached, PullText.utc(raw.updatedAt))
-            page.records.append(.ticket(raw, raw: JSONText.compact(ticket)))
+        page.records = PullText.records(tickets, noun: "a ticket", reached: &reached,
+                                        read: FreshdeskReader(groups: groups).ticket(from:))
+        // Ordered by updated_at: the last ticket's is where a list past the page cap goes on from.
+        let last = page.records.last.flatMap { record -> String? in
+            if case let .ticket(raw, _) = record { return PullText.utc(raw.updatedAt) }
+            return nil
         }
         if let reached { page.mark = PullMark(cursor: reached, reached: reached) }
         let number = Int(PullText.parameters(request)["page"] ?? "") ?? 1

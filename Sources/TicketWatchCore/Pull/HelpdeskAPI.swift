@@ -69,6 +69,20 @@ enum PullText {
         return Date(timeIntervalSince1970: Double(resolved.epochSeconds))
     }
 
+    /// A page's items as records, each ticket read by `read` (the kind's export mapping), and the greatest
+    /// update time among them and `reached`. An item that is not an object is a reject, not a lost ticket.
+    static func records(_ items: [Any], noun: String, reached: inout String?,
+                        read: ([String: Any]) -> RawTicket) -> [PulledPage.Record] {
+        items.map { item in
+            guard let object = item as? [String: Any] else {
+                return .malformed(reason: "not a JSON object (\(noun) is {…})", raw: nil)
+            }
+            let raw = read(object)
+            reached = later(reached, utc(raw.updatedAt))
+            return .ticket(raw, raw: JSONText.compact(object))
+        }
+    }
+
     /// The later of two marks' times (ISO 8601 UTC compares as text).
     static func later(_ a: String?, _ b: String?) -> String? {
         guard let a else { return b }

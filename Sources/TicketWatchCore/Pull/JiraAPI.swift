@@ -61,18 +61,10 @@ struct JiraAPI: HelpdeskAPI {
         guard let issues = object["issues"] as? [Any] else {
             throw PageProblem(description: #"a search page is not {"issues":[…]}"#)
         }
-        let reader = JiraIssueReader(requestTypeField: requestTypeField)
         var page = APIPage()
         var reached = mark?.reached
-        for item in issues {
-            guard let issue = item as? [String: Any] else {
-                page.records.append(.malformed(reason: "not a JSON object (an issue is {…})", raw: nil))
-                continue
-            }
-            let raw = reader.ticket(from: issue)
-            reached = PullText.later(reached, PullText.utc(raw.updatedAt))
-            page.records.append(.ticket(raw, raw: JSONText.compact(issue)))
-        }
+        page.records = PullText.records(issues, noun: "an issue", reached: &reached,
+                                        read: JiraIssueReader(requestTypeField: requestTypeField).ticket(from:))
         if let reached { page.mark = PullMark(cursor: reached, reached: reached) }
         if object["isLast"] as? Bool != true, let token = object["nextPageToken"] as? String, !token.isEmpty {
             let from = PullText.parameters(request)["jql"].flatMap(Self.fromDate) ?? ""

@@ -39,15 +39,8 @@ struct ServiceNowAPI: HelpdeskAPI {
         }
         var page = APIPage()
         var reached = mark?.reached
-        for item in records {
-            guard let record = item as? [String: Any] else {
-                page.records.append(.malformed(reason: "not a JSON object (a record is {…})", raw: nil))
-                continue
-            }
-            let raw = ServiceNowReader.ticket(from: record)
-            reached = PullText.later(reached, PullText.utc(raw.updatedAt))
-            page.records.append(.ticket(raw, raw: JSONText.compact(record)))
-        }
+        page.records = PullText.records(records, noun: "a record", reached: &reached,
+                                        read: ServiceNowReader.ticket(from:))
         if let reached { page.mark = PullMark(cursor: reached, reached: reached) }
         if let link = PullText.nextLink(response.headers) {
             page.next = link

@@ -39,18 +39,10 @@ struct ZendeskAPI: HelpdeskAPI {
         guard let tickets = object["tickets"] as? [Any] else {
             throw PageProblem(description: #"an export page is not {"tickets":[…], "after_cursor":…}"#)
         }
-        let reader = ZendeskReader(groups: groups)
         var page = APIPage()
         var reached = mark?.reached
-        for item in tickets {
-            guard let ticket = item as? [String: Any] else {
-                page.records.append(.malformed(reason: "not a JSON object (a ticket is {…})", raw: nil))
-                continue
-            }
-            let raw = reader.ticket(from: ticket)
-            reached = PullText.later(reached, PullText.utc(raw.updatedAt))
-            page.records.append(.ticket(raw, raw: JSONText.compact(ticket)))
-        }
+        page.records = PullText.records(tickets, noun: "a ticket", reached: &reached,
+                                        read: ZendeskReader(groups: groups).ticket(from:))
         if let cursor = object["after_cursor"] as? String, !cursor.isEmpty {
             page.mark = PullMark(cursor: cursor, reached: reached)
             if object["end_of_stream"] as? Bool != true {

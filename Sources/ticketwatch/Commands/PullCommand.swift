@@ -46,13 +46,7 @@ struct PullCommand: ParsableCommand {
             }
             let chosen = try resolved.sources(named: sources)
             let logger = warehouse.makeLogger()
-            let lock: JobLock
-            do {
-                lock = try JobLock(warehousePath: resolved.warehouse.db)
-            } catch let error as JobLock.LockError {
-                printError("\(error)")
-                throw RunCommand.alreadyRunning
-            }
+            let lock = try takeJobLock(resolved.warehouse.db)
             defer { withExtendedLifetime(lock) {} }
             let store = try warehouse.open(resolved, logger: logger)
             let line = ProgressLine()

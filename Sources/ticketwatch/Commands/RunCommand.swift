@@ -65,13 +65,7 @@ struct RunCommand: ParsableCommand {
                 throw ValidationError(
                     "no inbox and no sources: give --inbox DIR, or set `inbox` or [[sources]] in the config file")
             }
-            let lock: JobLock
-            do {
-                lock = try JobLock(warehousePath: resolved.warehouse.db)
-            } catch let error as JobLock.LockError {
-                printError("\(error)")
-                throw Self.alreadyRunning
-            }
+            let lock = try takeJobLock(resolved.warehouse.db)
             defer { withExtendedLifetime(lock) {} }
             let store = try warehouse.open(resolved, logger: logger)
 
