@@ -44,6 +44,12 @@ import Testing
         }
     }
 
+    @Test func configShowListsSourcesWithoutTheirCredential() throws {
+        let file = try SettingsFile(text: Self.valid, path: "/etc/ticketwatch/config.toml")
+        let text = SettingsReport.text(try SettingsResolver(environment: [:]).resolve(file: file))
+        #expect(text.contains(#"sources[1] = zendesk "support" https://acme.zendesk.com from 2025-01-01 (credential from a systemd credential; not shown)"#), "\(text)")
+    }
+
     @Test func anHTTPURLToALoopbackHostIsAllowed() throws {
         let body = Self.valid.replacingOccurrences(of: "https://acme.zendesk.com/", with: "http://127.0.0.1:8080")
         #expect(try Self.parse(body).first?.url.isLoopback == true)
