@@ -86,11 +86,7 @@ import Testing
         let server = try TestHTTPServer(responder: Self.responder(desk, hanging: hanging))
         defer { server.stop() }
         let fixture = try PullFixture([("desk", "freshdesk", server.url(""), "")])
-        let running = try fixture.spawnPull()
-        let deadline = Date().addingTimeInterval(20)
-        while !server.requests.contains(where: { $0.query["page"] == "2" }), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        #expect(kill(running.pid, SIGKILL) == 0)
-        _ = running.wait()
+        try fixture.pullKilled(at: { $0.query["page"] == "2" }, on: server)
         #expect(try fixture.open().count("tickets") == 100)
         hanging.isOn = false
         let rerun = try fixture.pull()

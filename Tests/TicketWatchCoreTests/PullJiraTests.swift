@@ -20,8 +20,9 @@ import Testing
         return ["key": "HELP-\(t.id)", "id": "\(10000 + t.id)", "fields": fields]
     }
 
-    static func responder(_ desk: ReplayDesk) -> TestHTTPServer.Responder {
+    static func responder(_ desk: ReplayDesk, hanging: HangSwitch? = nil) -> TestHTTPServer.Responder {
         { request, _ in
+            if request.query["nextPageToken"] == "page100", let hanging, hanging.isOn { return .hang }
             if request.route == "/rest/api/3/field" {
                 return .status(200, body: Replay.json([
                     ["id": "summary", "schema": ["type": "string"]],
@@ -85,5 +86,34 @@ import Testing
         #expect(try warehouse.count("tickets") == 231)
         #expect(try warehouse.db.scalar("SELECT priority FROM tickets WHERE ticket_id = 'HELP-1'")?.string == "urgent")
         try fixture.expectNoSecret([first, second])
+    }
+
+    @Test func aPullKilledBetweenPagesResumesFromItsMarkWithEveryTicketOnce() throws {
+        let hanging = HangSwitch()
+        let desk = ReplayDesk(count: 230)
+        let server = try TestHTTPServer(responder: Self.responder(desk, hanging: hanging))
+        defer { server.stop() }
+        let fixture = try PullFixture([("jsm", "jira", server.url(""), "jql = \"project = HELP\"")])
+        try fixture.pullKilled(at: { $0.query["nextPageToken"] == "page100" }, on: server)
+        #expect(try fixture.open().count("tickets") == 100)
+        hanging.isOn = false
+        #expect(try fixture.pull().status == 0)
+        let once = try PullFixture([("jsm", "jira", server.url(""), "jql = \"project = HELP\"")])
+        #expect(try once.pull().status == 0)
+        #expect(try fixture.tickets() == once.tickets() && once.tickets().count == 230)
+    }
+
+    /// On a terminal, a pull shows how far it has got; `script` gives the binary a pseudo-terminal.
+    @Test func aPullOnATerminalShowsPagesTicketsAndTheDateReached() throws {
+        let desk = ReplayDesk(count: 230)
+        let server = try TestHTTPServer(responder: Self.responder(desk))
+        defer { server.stop() }
+        let fixture = try PullFixture([("jsm", "jira", server.url(""), "jql = \"project = HELP\"")])
+        let command = ([Binary.path, "pull", "--db", fixture.db, "--config", fixture.config]).map { "'\($0)'" }.joined(separator: " ")
+        let onTerminal = try Binary.run(executable: "/usr/bin/script", ["-qec", command, "/dev/null"])
+        #expect(onTerminal.status == 0, "\(onTerminal.stdout)")
+        #expect(onTerminal.stdout.contains("jsm: 1 page, 100 tickets reached 2025-03-0"), "\(onTerminal.stdout)")
+        let piped = try fixture.pull()
+        #expect(!piped.stderr.contains("page"), "silent when standard error is not a terminal: \(piped.stderr)")
     }
 }

@@ -23,8 +23,9 @@ import Testing
     }
 
     /// 100 records a page whatever the limit asked, each page but the last with a Link to the next offset.
-    static func responder(_ desk: ReplayDesk) -> TestHTTPServer.Responder {
+    static func responder(_ desk: ReplayDesk, hanging: HangSwitch? = nil) -> TestHTTPServer.Responder {
         { request, _ in
+            if request.query["sysparm_offset"] == "100", let hanging, hanging.isOn { return .hang }
             guard request.route == "/api/now/table/incident", request.query["sysparm_display_value"] == "all",
                   let query = request.query["sysparm_query"], query.hasPrefix("sys_updated_on>="),
                   query.hasSuffix("^ORDERBYsys_updated_on"),
@@ -76,6 +77,23 @@ import Testing
         #expect(try warehouse.count("tickets") == 251)
         #expect(try warehouse.db.scalar("SELECT priority FROM tickets WHERE ticket_id = 'INC1001'")?.string == "urgent")
         try fixture.expectNoSecret([first, second])
+    }
+}
+
+extension PullServiceNowTests {
+    @Test func aPullKilledBetweenPagesResumesFromItsMarkWithEveryTicketOnce() throws {
+        let hanging = HangSwitch()
+        let desk = ReplayDesk(count: 250)
+        let server = try TestHTTPServer(responder: Self.responder(desk, hanging: hanging))
+        defer { server.stop() }
+        let fixture = try PullFixture([("itsm", "servicenow", server.url(""), "")])
+        try fixture.pullKilled(at: { $0.query["sysparm_offset"] == "100" }, on: server)
+        #expect(try fixture.open().count("tickets") == 100)
+        hanging.isOn = false
+        #expect(try fixture.pull().status == 0)
+        let once = try PullFixture([("itsm", "servicenow", server.url(""), "")])
+        #expect(try once.pull().status == 0)
+        #expect(try fixture.tickets() == once.tickets() && once.tickets().count == 250)
     }
 }
 

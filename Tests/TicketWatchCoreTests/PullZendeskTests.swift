@@ -83,14 +83,7 @@ import Testing
         let server = try TestHTTPServer(responder: Self.responder(hanging: hanging))
         defer { server.stop() }
         let fixture = try PullFixture([("support", "zendesk", server.url(""), "")])
-        let running = try fixture.spawnPull()
-        let deadline = Date().addingTimeInterval(20)
-        while !server.requests.contains(where: { $0.query["cursor"] == "c1" }), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        // Nothing of the credential in the process list while it works.
-        let argv = try String(decoding: Data(contentsOf: URL(fileURLWithPath: "/proc/\(running.pid)/cmdline")), as: UTF8.self)
-        #expect(argv.contains("pull") && !argv.contains(PullFixture.secret))
-        #expect(kill(running.pid, SIGKILL) == 0)
-        _ = running.wait()
+        try fixture.pullKilled(at: { $0.query["cursor"] == "c1" }, on: server)
         #expect(try fixture.open().count("tickets") == 3, "the first page committed, the second never came")
         hanging.isOn = false
         let rerun = try fixture.pull()

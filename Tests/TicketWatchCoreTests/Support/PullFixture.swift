@@ -42,6 +42,20 @@ struct PullFixture {
 
     func open() throws -> Warehouse { try makeWarehouse(path: db) }
 
+    /// Starts a pull, waits until `server` has been asked for a page `hung` says it hangs on, and SIGKILLs the
+    /// process there, as a reboot would.
+    func pullKilled(at hung: (TestHTTPServer.Request) -> Bool, on server: TestHTTPServer,
+                    sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let running = try spawnPull()
+        let deadline = Date().addingTimeInterval(20)
+        while !server.requests.contains(where: hung), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        // Nothing of the credential in the process list while it works.
+        let argv = try String(decoding: Data(contentsOf: URL(fileURLWithPath: "/proc/\(running.pid)/cmdline")), as: UTF8.self)
+        #expect(argv.contains("pull") && !argv.contains(PullFixture.secret), sourceLocation: sourceLocation)
+        #expect(kill(running.pid, SIGKILL) == 0, sourceLocation: sourceLocation)
+        #expect(running.wait().status == 128 + SIGKILL, sourceLocation: sourceLocation)
+    }
+
     /// The stored tickets, one line each: id, day, queue, priority, tags, updated_at.
     func tickets() throws -> [String] {
         try open().db.query("SELECT ticket_id, day, queue, priority, tags, updated_at FROM tickets ORDER BY ticket_id")
