@@ -78,6 +78,34 @@ import Testing
         try fixture.expectNoSecret([first, second])
     }
 
+    @Test func sinceWidensOnePullWithoutMovingTheStoredCursorBack() throws {
+        let hanging = HangSwitch()
+        hanging.isOn = false
+        let server = try TestHTTPServer(responder: Self.responder(hanging: hanging))
+        defer { server.stop() }
+        let fixture = try PullFixture([("support", "zendesk", server.url(""), "")])
+        #expect(try fixture.pull().status == 0)
+        // Killed on its second page, a widened pull has not moved the cursor back to its first.
+        hanging.isOn = true
+        let running = try Binary.spawn(["pull", "--db", fixture.db, "--config", fixture.config, "--since", "2025-02-01"])
+        let deadline = Date().addingTimeInterval(20)
+        while server.requests.filter({ $0.query["cursor"] == "c1" }).count < 2, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        kill(running.pid, SIGKILL)
+        _ = running.wait()
+        #expect(try fixture.open().db.scalar("SELECT cursor FROM source_cursors")?.string == "c3")
+        hanging.isOn = false
+        let widened = try fixture.pull(["--since", "2025-02-01"])
+        #expect(widened.status == 0, "\(widened.stderr)")
+        let exports = server.requests.filter { $0.route == Self.export }
+        #expect(exports.dropFirst(5).first?.query["start_time"] == "\(CivilDate("2025-02-01")!.daysSinceEpoch * 86_400)")
+        #expect(widened.stdout.contains("3 pages, 0 new, 0 updated, 9 unchanged"), "\(widened.stdout)")
+        #expect(try fixture.open().db.scalar("SELECT cursor FROM source_cursors")?.string == "c3")
+        #expect(try fixture.pull().status == 0)
+        #expect(server.requests.filter { $0.route == Self.export }.last?.query["cursor"] == "c3")
+    }
+
     @Test func aPullKilledBetweenPagesThenRerunStoresEveryTicketOnceWithTheFiguresOfOnePull() throws {
         let hanging = HangSwitch()
         let server = try TestHTTPServer(responder: Self.responder(hanging: hanging))

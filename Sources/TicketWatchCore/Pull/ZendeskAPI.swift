@@ -40,9 +40,12 @@ struct ZendeskAPI: HelpdeskAPI {
             throw PageProblem(description: #"an export page is not {"tickets":[…], "after_cursor":…}"#)
         }
         var page = APIPage()
-        var reached = mark?.reached
+        // The page's own latest update, not merged with the mark's: a cursor is a position, and a widened pull
+        // (--since) must not store its earlier positions over the stored one (the Puller keeps the later mark).
+        var reached: String?
         page.records = PullText.records(tickets, noun: "a ticket", reached: &reached,
                                         read: ZendeskReader(groups: groups).ticket(from:))
+        reached = reached ?? mark?.reached
         if let cursor = object["after_cursor"] as? String, !cursor.isEmpty {
             page.mark = PullMark(cursor: cursor, reached: reached)
             if object["end_of_stream"] as? Bool != true {
