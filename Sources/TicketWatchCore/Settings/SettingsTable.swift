@@ -214,7 +214,7 @@ public enum SettingsTable {
             .number("notify.timeout", option: "timeout", "Seconds one request may take.", \.notify.timeout,
                     check: { $0.number > 0 && $0.number <= 600 ? nil : "must be more than 0 and at most 600 seconds" }),
             .number("notify.retry_for", option: "retry-for",
-                    "Seconds to keep retrying one destination, in all; later attempts wait for the next run.",
+                    "Seconds to keep retrying one destination in all (one helpdesk request, for pull); later attempts wait for the next run.",
                     \.notify.retryFor,
                     check: { $0.number >= 0 && $0.number <= 3600 ? nil : "must be between 0 and 3600 seconds" }),
             Setting(key: "notify.recovery", option: "recovery", kind: .list,
