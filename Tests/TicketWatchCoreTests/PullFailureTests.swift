@@ -58,3 +58,28 @@ import Testing
         try fixture.expectNoSecret([result])
     }
 }
+
+extension PullFailureTests {
+    /// 5xx answers back off and are retried within --retry-for; past it, the pull stops with the pages before kept
+    /// and the next pull goes on from there.
+    @Test func serverErrorsAreRetriedWithinRetryForAndAPullThatGivesUpResumesLater() throws {
+        let failing = HangSwitch()
+        let helpdesk = PullZendeskTests.responder()
+        let server = try TestHTTPServer { request, earlier in
+            if request.query["cursor"] == "c1", failing.isOn || earlier < 2 { return .status(503, body: "maintenance") }
+            return helpdesk(request, earlier)
+        }
+        defer { server.stop() }
+        let fixture = try PullFixture([("support", "zendesk", server.url(""), "")])
+        let stopped = try Binary.run(["pull", "--db", fixture.db, "--config", fixture.config, "--retry-for", "0"])
+        #expect(stopped.status == 1)
+        #expect(stopped.stderr.contains("HTTP 503: maintenance; no retry fits in --retry-for 0 s"), "\(stopped.stderr)")
+        #expect(try fixture.open().count("tickets") == 3, "the first page is kept")
+        failing.isOn = false
+        let resumed = try fixture.pull()
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("2 pages, 6 new"), "\(resumed.stdout)")
+        #expect(server.requests.filter { $0.query["cursor"] == "c1" }.count == 3, "one refused, one retried, then answered")
+        #expect(try fixture.open().count("tickets") == 9)
+    }
+}
