@@ -14,8 +14,9 @@ CREATE TABLE IF NOT EXISTS settings (
 -- One row per file content ever loaded: a file loaded twice (under any name) is recognised by its hash.
 CREATE TABLE IF NOT EXISTS ingest_files (
     id              INTEGER PRIMARY KEY,
-    source          TEXT NOT NULL,            -- the path as given, '-' for standard input
-    content_sha256  TEXT NOT NULL UNIQUE,
+    source          TEXT NOT NULL,            -- the path as given, '-' for standard input; 'pull:NAME' for a page
+                                              -- `pull` fetched from the [[sources]] entry NAME (schema 4)
+    content_sha256  TEXT NOT NULL UNIQUE,     -- of the file, or of the page's bytes as the helpdesk sent them
     format          TEXT NOT NULL,            -- 'csv' | 'jsonl' (JSON of any layout: lines, a page, an array)
     timeline        TEXT NOT NULL,            -- 'timestamps' | 'synthetic:SEED:DAYS' | 'batch:N'
     bytes           INTEGER NOT NULL,
@@ -27,6 +28,7 @@ CREATE TABLE IF NOT EXISTS ingest_files (
     loaded_at       TEXT NOT NULL,            -- UTC, ISO 8601
     -- Added by schema 2 (helpdesk exports and ticket updates):
     helpdesk        TEXT NOT NULL DEFAULT 'generic',  -- the tool that wrote it: 'generic' | 'zendesk' | 'freshdesk' | 'jira'
+                                                      -- | 'servicenow' (schema 4)
     rows_updated    INTEGER NOT NULL DEFAULT 0,  -- repeated ids, newer content: the stored ticket was replaced
     rows_outdated   INTEGER NOT NULL DEFAULT 0   -- repeated ids, changed content older than the stored version (by
                                                  -- the helpdesk's update time): not applied
@@ -81,7 +83,7 @@ CREATE INDEX IF NOT EXISTS ingest_rejects_by_file ON ingest_rejects(file_id);
 -- vocabulary (urgent, high, medium, low); a name met in a load and not listed is added as 'seen', mapped to itself
 -- lower-cased. SELECT * FROM priority_names WHERE helpdesk = 'freshdesk' shows what '4' means.
 CREATE TABLE IF NOT EXISTS priority_names (
-    helpdesk  TEXT NOT NULL,                  -- 'generic' | 'zendesk' | 'freshdesk' | 'jira'
+    helpdesk  TEXT NOT NULL,                  -- 'generic' | 'zendesk' | 'freshdesk' | 'jira' | 'servicenow'
     raw       TEXT NOT NULL,                  -- as the export writes it, trimmed (matched ignoring case)
     priority  TEXT NOT NULL,                  -- what tickets.priority stores
     origin    TEXT NOT NULL,                  -- 'built-in' | 'seen' | 'mapped' (--priority-map)
@@ -97,7 +99,10 @@ INSERT OR IGNORE INTO priority_names(helpdesk, raw, priority, origin) VALUES
     ('jira', 'Highest', 'urgent', 'built-in'), ('jira', 'High', 'high', 'built-in'),
     ('jira', 'Medium', 'medium', 'built-in'), ('jira', 'Low', 'low', 'built-in'), ('jira', 'Lowest', 'low', 'built-in'),
     ('jira', 'Blocker', 'urgent', 'built-in'), ('jira', 'Critical', 'high', 'built-in'),
-    ('jira', 'Major', 'medium', 'built-in'), ('jira', 'Minor', 'low', 'built-in'), ('jira', 'Trivial', 'low', 'built-in');
+    ('jira', 'Major', 'medium', 'built-in'), ('jira', 'Minor', 'low', 'built-in'), ('jira', 'Trivial', 'low', 'built-in'),
+    ('servicenow', '1 - Critical', 'urgent', 'built-in'), ('servicenow', '2 - High', 'high', 'built-in'),
+    ('servicenow', '3 - Moderate', 'medium', 'built-in'), ('servicenow', '4 - Low', 'low', 'built-in'),
+    ('servicenow', '5 - Planning', 'low', 'built-in');
 
 -- Days to recount from the stored tickets at the next `aggregate`: an updated ticket marks its old and its new
 -- day (new tickets are counted by ingest as they load); `aggregate --rebuild` marks every day.
@@ -319,4 +324,22 @@ CREATE TABLE IF NOT EXISTS inbox_seen (
     modified_ns     INTEGER NOT NULL,
     changed_ns      INTEGER NOT NULL,
     content_sha256  TEXT NOT NULL            -- as in ingest_files
+) WITHOUT ROWID;
+
+-- PUBLIC. One row per [[sources]] entry `pull` has fetched from (schema 4). The cursor is written in the same
+-- transaction as the tickets of the page that moved it, so a pull killed at any point resumes at the first page
+-- not committed: no page lost, none counted twice. The last_* columns describe the last pull, for `status`.
+--   SELECT source, reached, last_outcome FROM source_cursors;
+CREATE TABLE IF NOT EXISTS source_cursors (
+    source        TEXT PRIMARY KEY,           -- the [[sources]] name; its pages are ingest_files.source 'pull:NAME'
+    kind          TEXT NOT NULL,              -- 'zendesk' | 'freshdesk' | 'jira' | 'servicenow'
+    cursor        TEXT,                       -- where the next pull starts: Zendesk's after_cursor, else the
+                                              -- greatest update time stored (UTC, ISO 8601); NULL before any page
+    reached       TEXT,                       -- the greatest update time stored from it (UTC, ISO 8601)
+    cursor_at     TEXT,                       -- UTC, when the cursor last moved
+    last_pull_at  TEXT,                       -- UTC, when the last pull ended
+    last_outcome  TEXT,                       -- 'ok' (got to the present) | 'failed' (see last_error)
+    last_error    TEXT,                       -- why the last pull stopped short (never a credential)
+    last_pages    INTEGER NOT NULL DEFAULT 0, -- pages the last pull loaded
+    last_tickets  INTEGER NOT NULL DEFAULT 0  -- tickets the last pull stored new or updated
 ) WITHOUT ROWID;

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TicketWatchCore
 
 @main
 struct TicketWatchCommand: ParsableCommand {
@@ -13,6 +14,7 @@ struct TicketWatchCommand: ParsableCommand {
         version: TicketWatchVersion.current,
         subcommands: [
             IngestCommand.self,
+            PullCommand.self,
             AggregateCommand.self,
             DetectCommand.self,
             AlertsCommand.self,
@@ -27,8 +29,4 @@ struct TicketWatchCommand: ParsableCommand {
             ConfigCommand.self,
         ]
     )
-}
-
-enum TicketWatchVersion {
-    static let current = "0.1.0"
 }

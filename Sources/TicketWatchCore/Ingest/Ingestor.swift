@@ -113,63 +113,98 @@ public final class Ingestor {
         }
     }
 
+    /// Loads one pulled page in one transaction, with `alongside` (the source's cursor) in the same one: the
+    /// page's tickets and the cursor that moved past them commit together or not at all. A page whose exact bytes
+    /// were loaded before is recognised by its hash and loads nothing, as a file does; `alongside` still runs.
+    func load(page: PulledPage, alongside: @escaping (Database) throws -> Void) throws -> FileSummary {
+        try load(.page(page), alongside: alongside)
+    }
+
     private func load(_ file: PreparedFile) throws -> FileSummary {
-        let input = file.input, columns = file.columns, kind = file.kind
+        try load(.file(file), alongside: { _ in })
+    }
+
+    /// One load unit, one transaction: its `ingest_files` row, then every record through the validator and the
+    /// writer, whatever read it.
+    private func load(_ unit: LoadUnit, alongside: (Database) throws -> Void) throws -> FileSummary {
         let db = warehouse.db
         return try db.writeTransaction {
             if let earlier = try db.query(
-                "SELECT source, loaded_at FROM ingest_files WHERE content_sha256 = ?", [.text(input.sha256)]).first {
-                var summary = FileSummary(source: input.source)
-                summary.contentSHA256 = input.sha256
+                "SELECT source, loaded_at FROM ingest_files WHERE content_sha256 = ?", [.text(unit.sha256)]).first {
+                var summary = FileSummary(source: unit.source)
+                summary.contentSHA256 = unit.sha256
                 summary.alreadyLoadedAs = earlier[0].string
                 summary.alreadyLoadedAt = earlier[1].string
-                logger.info("file already loaded", metadata: ["source": "\(input.source)", "sha256": "\(input.sha256)"])
+                logger.info("already loaded", metadata: ["source": "\(unit.source)", "sha256": "\(unit.sha256)"])
+                try alongside(db)
                 return summary
             }
             try db.run("""
                 INSERT INTO ingest_files(source, content_sha256, format, timeline, bytes, loaded_at, helpdesk)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, [.text(input.source), .text(input.sha256), .text(input.format.rawValue),
-                      .text(options.timeline.recorded), SQLValue(input.bytes), .text(Clock.nowUTC()),
-                      .text(kind.kind.rawValue)])
-            let vocabulary = LoadVocabulary(source: kind.kind, priorityMap: options.dialect.priorityMap)
-            let writer = try TicketWriter(db: db, fileID: db.lastInsertRowID, source: input.source, vocabulary: vocabulary,
-                                          helpdesk: kind.kind)
+                """, [.text(unit.source), .text(unit.sha256), .text(unit.format.rawValue),
+                      .text(options.timeline.recorded), SQLValue(unit.bytes), .text(Clock.nowUTC()),
+                      .text(unit.helpdesk.rawValue)])
+            let vocabulary = LoadVocabulary(source: unit.helpdesk, priorityMap: options.dialect.priorityMap)
+            let writer = try TicketWriter(db: db, fileID: db.lastInsertRowID, source: unit.source,
+                                          vocabulary: vocabulary, helpdesk: unit.helpdesk)
             // The writer stores batches on a second thread: it must be idle before this transaction ends either way.
             defer { writer.waitUntilIdle() }
             var validator = TicketValidator(
                 timestamps: TimestampParser(timeZone: warehouse.timeZone),
-                fileKey: String(input.sha256.prefix(12)),
-                hasIDColumn: columns.map { $0.index[.ticketID] != nil } ?? true,
+                fileKey: String(unit.sha256.prefix(12)),
+                hasIDColumn: unit.columns.map { $0.index[.ticketID] != nil } ?? true,
                 vocabulary: vocabulary)
-            validator.dates = file.dates
-            validator.nulls = NullMarkers(options.dialect.nullMarkers)
             var clock = TimelineClock(options.timeline)
             var emptyRows = 0
-            switch (kind.kind, input.format) {
-            case (.generic, .csv):
-                emptyRows = try loadCSV(file, columns: columns!, writer: writer, validator: &validator, clock: &clock)
-            case (.generic, .jsonl):
-                try loadJSONL(input, writer: writer, validator: &validator, clock: &clock)
-            default:
-                let loader = HelpdeskLoader(source: kind.kind, options: options.sources) { bytes, size, records in
-                    self.report(input, bytesRead: bytes, fileSize: size, records: records)
+            switch unit {
+            case .file(let file):
+                validator.dates = file.dates
+                validator.nulls = NullMarkers(options.dialect.nullMarkers)
+                emptyRows = try loadFile(file, writer: writer, validator: &validator, clock: &clock)
+            case .page(let page):
+                for (index, record) in page.records.enumerated() {
+                    switch record {
+                    case let .ticket(raw, text):
+                        try writer.take(raw, line: index + 1, rawText: text, day: clock.nextDay(),
+                                        validator: &validator)
+                    case let .malformed(reason, text):
+                        try writer.reject(line: index + 1, reason: reason, raw: text)
+                    }
                 }
-                try loader.load(input, jira: kind.jira, writer: writer, validator: &validator, clock: &clock)
             }
             var summary = try writer.finish()
             try vocabulary.priorityNames.record(in: db)
-            summary.helpdesk = kind.kind
-            summary.contentSHA256 = input.sha256
-            summary.ignoredColumns = columns?.ignored ?? []
+            try alongside(db)
+            summary.helpdesk = unit.helpdesk
+            summary.contentSHA256 = unit.sha256
+            summary.ignoredColumns = unit.columns?.ignored ?? []
             summary.emptyRows = emptyRows
-            summary.inferredDateFormat = file.inferredDateFormat
-            logger.info("file loaded", metadata: [
-                "source": "\(input.source)", "loaded": "\(summary.loaded)", "rejected": "\(summary.rejected)",
+            if case .file(let file) = unit { summary.inferredDateFormat = file.inferredDateFormat }
+            logger.info("loaded", metadata: [
+                "source": "\(unit.source)", "loaded": "\(summary.loaded)", "rejected": "\(summary.rejected)",
                 "empty_rows": "\(summary.emptyRows)", "earlier_versions": "\(summary.earlierVersions)",
             ])
             return summary
         }
+    }
+
+    /// A file's records by its reader; returns the rows of only separators, skipped.
+    private func loadFile(_ file: PreparedFile, writer: TicketWriter, validator: inout TicketValidator,
+                          clock: inout TimelineClock) throws -> Int {
+        let input = file.input
+        switch (file.kind.kind, input.format) {
+        case (.generic, .csv):
+            return try loadCSV(file, columns: file.columns!, writer: writer, validator: &validator, clock: &clock)
+        case (.generic, .jsonl):
+            try loadJSONL(input, writer: writer, validator: &validator, clock: &clock)
+        default:
+            let loader = HelpdeskLoader(source: file.kind.kind, options: options.sources) { bytes, size, records in
+                self.report(input, bytesRead: bytes, fileSize: size, records: records)
+            }
+            try loader.load(input, jira: file.kind.jira, writer: writer, validator: &validator, clock: &clock)
+        }
+        return 0
     }
 
     /// Returns the number of rows of only separators, skipped.

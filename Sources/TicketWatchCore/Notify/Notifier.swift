@@ -146,72 +146,50 @@ public struct Notifier {
 
     private enum SendResult { case delivered, refused, gaveUp }
 
-    /// Posts one message until a 2xx, a permanent refusal, or no retry fits before `deadline`; every attempt is
-    /// recorded in the outbox as it ends.
+    /// Posts one message until a 2xx, a permanent refusal, or no retry fits before `deadline` (the transport's
+    /// rules); every attempt is recorded in the outbox as it ends.
     private func send(_ message: OutgoingMessage, to destination: Destination, client: HTTPClient, deadline: Date,
                       entry: inout DestinationReport, outbox: DeliveryOutbox, logger: Logger) throws -> SendResult {
         var log = logger
         log[metadataKey: "message"] = "\(message.messageID)"
-        var attempt = 0
-        while true {
-            attempt += 1
-            entry.attempts += 1
-            let delay: Double
-            let failure: String
-            switch post(message, to: destination, client: client) {
-            case .success(let response):
-                if response.isSuccess {
-                    try outbox.record(.delivered(status: response.status), alertIDs: message.alertIDs, destination: entry.name, now: Clock.nowUTC(), notice: message.notice)
-                    if message.notice == nil { entry.delivered += message.alertIDs.count } else { entry.notices += message.alertIDs.count }
-                    entry.posts += 1
-                    log.info("delivered", metadata: ["alerts": "\(message.alertIDs.count)", "status": "\(response.status)", "attempt": "\(attempt)"])
-                    return .delivered
-                }
-                failure = Notifier.describe(response)
-                switch RetryPolicy.verdict(for: response, now: Date()) {
-                case .permanent:
-                    try outbox.record(.refused(status: response.status, error: failure), alertIDs: message.alertIDs,
-                                      destination: entry.name, now: Clock.nowUTC(), notice: message.notice)
-                    entry.problem = failure
-                    log.error("refused for good, not retried", metadata: ["status": "\(response.status)", "answer": "\(failure)"])
-                    return .refused
-                case .retry:
-                    delay = options.retry.backoff(retry: attempt, random: Double.random(in: 0..<1))
-                case .retryAfter(let seconds):
-                    delay = seconds
-                }
-                try outbox.record(.stillPending(status: response.status, error: failure), alertIDs: message.alertIDs,
-                                  destination: entry.name, now: Clock.nowUTC(), notice: message.notice)
-            case .failure(let error):
-                failure = "\(error)"
-                guard error.isTransient else {
-                    try outbox.record(.refused(status: nil, error: failure), alertIDs: message.alertIDs, destination: entry.name, now: Clock.nowUTC(), notice: message.notice)
-                    entry.problem = failure
-                    log.error("refused for good, not retried", metadata: ["reason": "\(failure)"])
-                    return .refused
-                }
-                try outbox.record(.stillPending(status: nil, error: failure), alertIDs: message.alertIDs, destination: entry.name, now: Clock.nowUTC(), notice: message.notice)
-                delay = options.retry.backoff(retry: attempt, random: Double.random(in: 0..<1))
-            }
-            if Date().addingTimeInterval(delay) > deadline {
-                entry.problem = "\(failure); no retry fits in --retry-for \(HTTPError.seconds(options.retry.retryFor)) s "
-                    + "(\(attempt) attempt\(attempt == 1 ? "" : "s")), so it stays pending for the next run"
-                log.warning("giving up for this run", metadata: ["attempts": "\(attempt)", "last": "\(failure)"])
-                return .gaveUp
-            }
-            log.notice("retrying", metadata: ["attempt": "\(attempt)", "after": "\(failure)", "in_seconds": "\(String(format: "%.2f", delay))"])
-            Thread.sleep(forTimeInterval: delay)
+        let transport = RetryingTransport(client: client, policy: options.retry, logger: log)
+        func record(_ outcome: DeliveryOutbox.Outcome) throws {
+            try outbox.record(outcome, alertIDs: message.alertIDs, destination: entry.name, now: Clock.nowUTC(),
+                              notice: message.notice)
         }
-    }
-
-    /// One HTTP attempt; an answer of any status is a success here, only "no answer" is a failure.
-    private func post(_ message: OutgoingMessage, to destination: Destination, client: HTTPClient) -> Result<HTTPResponse, HTTPError> {
-        do {
-            return .success(try client.post(destination.url, body: message.body, headers: headers(for: message, destination)))
-        } catch let error as HTTPError {
-            return .failure(error)
-        } catch {
-            return .failure(.failed(code: -1, message: destination.url.redact("\(error)")))
+        var retried = 0
+        let outcome = try transport.send(deadline: deadline, describe: Notifier.describe, onRetryable: { status, failure in
+            retried += 1
+            try record(.stillPending(status: status, error: failure))
+        }, request: {
+            HTTPRequest(method: .post, url: destination.url, headers: headers(for: message, destination), body: message.body)
+        })
+        entry.attempts += retried
+        switch outcome {
+        case let .answered(response, attempts):
+            entry.attempts += 1
+            if response.isSuccess {
+                try record(.delivered(status: response.status))
+                if message.notice == nil { entry.delivered += message.alertIDs.count } else { entry.notices += message.alertIDs.count }
+                entry.posts += 1
+                log.info("delivered", metadata: ["alerts": "\(message.alertIDs.count)", "status": "\(response.status)", "attempt": "\(attempts)"])
+                return .delivered
+            }
+            let failure = Notifier.describe(response)
+            try record(.refused(status: response.status, error: failure))
+            entry.problem = failure
+            log.error("refused for good, not retried", metadata: ["status": "\(response.status)", "answer": "\(failure)"])
+            return .refused
+        case let .refused(error, _):
+            entry.attempts += 1
+            try record(.refused(status: nil, error: "\(error)"))
+            entry.problem = "\(error)"
+            log.error("refused for good, not retried", metadata: ["reason": "\(error)"])
+            return .refused
+        case let .gaveUp(failure, attempts):
+            entry.problem = "\(failure); no retry fits in --retry-for \(HTTPError.seconds(options.retry.retryFor)) s "
+                + "(\(attempts) attempt\(attempts == 1 ? "" : "s")), so it stays pending for the next run"
+            return .gaveUp
         }
     }
 

@@ -30,17 +30,18 @@ public enum ConfiguredDestinations {
     }
 
     /// A credential's text, with one trailing newline trimmed (files written by `echo` have one).
-    static func secret(file: String?, credential: String?, credentialsDirectory: String?) throws -> String {
+    static func secret(file: String?, credential: String?, credentialsDirectory: String?,
+                       fileKey: String = "url_file") throws -> String {
         let path: String
         if let file {
             path = file
         } else if let credential {
             guard let directory = credentialsDirectory, !directory.isEmpty else {
-                throw FileProblem(message: "credential '\(credential)' is not available: $CREDENTIALS_DIRECTORY is not set (run under systemd with LoadCredential=\(credential):…, or use url_file)")
+                throw FileProblem(message: "credential '\(credential)' is not available: $CREDENTIALS_DIRECTORY is not set (run under systemd with LoadCredential=\(credential):…, or use \(fileKey))")
             }
             path = (directory as NSString).appendingPathComponent(credential)
         } else {
-            throw FileProblem(message: "no url_file or credential")
+            throw FileProblem(message: "no \(fileKey) or credential")
         }
         let text: String
         do {

@@ -3,7 +3,11 @@ import Logging
 
 /// Settings of one `ticketwatch run`.
 public struct DailyJobSettings: Sendable {
-    public var inbox: String
+    /// nil: no inbox (the tickets come from `sources` only).
+    public var inbox: String?
+    /// The config file's `[[sources]]`, pulled before the inbox is read.
+    public var sources: [ConfiguredSource] = []
+    public var pull = PullOptions()
     public var settleSeconds = 60
     public var ingest = IngestOptions()
     /// `default` (incremental) or `seed` (the notebook's; re-judges the whole history every run).
@@ -19,13 +23,13 @@ public struct DailyJobSettings: Sendable {
     /// days before it are judged.
     public var today: CivilDate?
 
-    public init(inbox: String) {
+    public init(inbox: String?) {
         self.inbox = inbox
     }
 }
 
-/// The daily job: ingest the inbox's new files → aggregate the days they touched → judge the complete days not
-/// judged yet → notify, recorded in `job_runs`.
+/// The daily job: pull the sources → ingest the inbox's new files → aggregate the days they touched → judge the
+/// complete days not judged yet → notify, recorded in `job_runs`.
 ///
 /// Each step commits on its own and the next run starts from what is committed, so a run killed anywhere leaves a
 /// consistent warehouse and the next one finishes the work: files whose load did not commit are loaded again,
@@ -45,6 +49,7 @@ public struct DailyJob {
         public var runID: Int64 = 0
         public var counts = JobRunLog.Counts()
         public var files: [FileSummary] = []
+        public var pulls: [SourcePullSummary] = []
         public var waiting: [String] = []
         /// The last complete day: the newest day this run could judge.
         public var through = ""
@@ -75,8 +80,24 @@ public struct DailyJob {
     }
 
     private func runSteps(_ summary: inout Summary) throws {
+        // 0. Pull every source: one that fails is a problem of the run, the others and the inbox still load.
+        if !settings.sources.isEmpty {
+            summary.pulls = try Puller(warehouse: warehouse, options: settings.pull, logger: logger)
+                .pull(settings.sources)
+            for pull in summary.pulls {
+                summary.counts.ticketsLoaded += pull.loaded
+                summary.counts.rowsRejected += pull.rejected
+                if let problem = pull.problem { summary.problems.append(problem) }
+            }
+        }
         // 1. Ingest: each ready file on its own, so one broken file does not hold back the others.
-        let listing = try Inbox(directory: settings.inbox, settleSeconds: settings.settleSeconds).list(now: settings.now)
+        try ingestInbox(&summary)
+        try judgeAndNotify(&summary)
+    }
+
+    private func ingestInbox(_ summary: inout Summary) throws {
+        guard let inbox = settings.inbox else { return }
+        let listing = try Inbox(directory: inbox, settleSeconds: settings.settleSeconds).list(now: settings.now)
         summary.waiting = listing.waiting
         summary.counts.filesSkipped = listing.waiting.count
         let ingestor = Ingestor(warehouse: warehouse, options: settings.ingest, logger: logger)
@@ -103,7 +124,9 @@ public struct DailyJob {
                 summary.problems.append("\(error)")
             }
         }
+    }
 
+    private func judgeAndNotify(_ summary: inout Summary) throws {
         // 2. Aggregate the days those files touched.
         try Aggregator(warehouse: warehouse, logger: logger).run()
 

@@ -14,6 +14,8 @@ public struct Settings: Sendable {
     public var notify = NotifySettings()
     /// The config file's `[[destinations]]`: names and where their URLs are kept, never the URLs themselves.
     public var destinations: [ConfiguredDestination] = []
+    /// The config file's `[[sources]]`: helpdesks `pull` and `run` fetch from; credentials by name or path only.
+    public var sources: [ConfiguredSource] = []
     /// The config file read, if any.
     public var file: String?
     /// Where each setting's value came from, by key; a key absent here has its built-in default.
@@ -89,6 +91,25 @@ public struct Settings: Sendable {
         public var retryFor: Double = 60
         /// Destination kinds told when an incident recovers; `[]` or `none`: none.
         public var recovery = ["webhook"]
+    }
+
+    /// A pull's request timeout and retry budget: the same settings as the notifier's, so a helpdesk and a
+    /// webhook are retried alike.
+    public func pullOptions(since: CivilDate? = nil) throws -> PullOptions {
+        var options = PullOptions()
+        options.priorityMap = try ingest.dialect().priorityMap
+        options.since = since
+        options.timeout = notify.timeout
+        options.retry.retryFor = notify.retryFor
+        return options
+    }
+
+    /// The sources named (all when `names` is empty), in the config file's order.
+    public func sources(named names: [String]) throws -> [ConfiguredSource] {
+        for name in names where !sources.contains(where: { $0.name == name }) {
+            throw PullError.unknownSource(name, known: sources.map(\.name))
+        }
+        return names.isEmpty ? sources : sources.filter { names.contains($0.name) }
     }
 
     /// The notifier's options as these settings give them. The incident gap and late window are the default

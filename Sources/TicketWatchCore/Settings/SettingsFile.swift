@@ -2,12 +2,15 @@ import Foundation
 import TOMLKit
 
 /// The config file's layer: each key checked against `SettingsTable`, its value read through the setting's kind,
-/// so a mistake in the file is reported as one, naming the file and the key. `[[destinations]]` is read here too.
+/// so a mistake in the file is reported as one, naming the file and the key. `[[destinations]]` and `[[sources]]`
+/// are read here too.
 public struct SettingsFile: Sendable {
     public let path: String
     /// By key; applied in the table's order, never this dictionary's.
     public private(set) var values: [String: SettingValue] = [:]
     public private(set) var destinations: [ConfiguredDestination] = []
+    /// `[[sources]]`: the helpdesks `pull` fetches from.
+    public private(set) var sources: [ConfiguredSource] = []
 
     /// Where the file is: `--config`, else `$TICKETWATCH_CONFIG`, else /etc/ticketwatch/config.toml when it
     /// exists, else none. A file named explicitly must exist.
@@ -70,6 +73,8 @@ public struct SettingsFile: Sendable {
                 }
             } else if key == "destinations" {
                 destinations = try Self.destinations(value, file: path)
+            } else if key == "sources" {
+                sources = try Self.sources(value, file: path)
             } else if settings.keys.contains(where: { $0.hasPrefix(key + ".") }) {
                 guard let sub = value.table else {
                     throw ConfigError(file: path, key: key, problem: "expected a table ([\(key)])")

@@ -26,6 +26,11 @@ public enum SettingsReport {
             rows.append(("destinations[\(index + 1)] = \(destination.kind) \"\(destination.name)\" (URL from \(where_)"
                          + "\(signed); not shown)", "file"))
         }
+        for (index, source) in settings.sources.enumerated() {
+            let where_ = source.credential != nil ? "a systemd credential" : "a file"
+            rows.append(("sources[\(index + 1)] = \(source.kind.rawValue) \"\(source.name)\" \(source.url) from \(source.start) "
+                         + "(credential from \(where_); not shown)", "file"))
+        }
         let width = min(rows.map(\.0.count).max() ?? 0, 80)
         for (text, origin) in rows {
             lines.append(text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) + "  # \(origin)")

@@ -16,6 +16,7 @@ public struct SettingsResolver {
         var settings = Settings()
         settings.file = file?.path
         settings.destinations = file?.destinations ?? []
+        settings.sources = file?.sources ?? []
         for name in options.keys.sorted() where SettingsTable.setting(option: name) == nil {
             throw SettingError("--\(name): not a setting (no row in SettingsTable)", origin: .option)
         }

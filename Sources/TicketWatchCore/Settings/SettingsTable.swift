@@ -39,7 +39,7 @@ public enum SettingsTable {
     static var ingest: [Setting] {
         [
             Setting(key: "ingest.source", option: "source", kind: .choice(TicketSource.allCases.map(\.rawValue)),
-                    help: "The tool that wrote the files: zendesk, freshdesk, jira or generic. Default: detected per file.",
+                    help: "The tool that wrote the files: zendesk, freshdesk, jira, servicenow or generic. Default: detected per file.",
                     store: { $0.ingest.source = TicketSource(rawValue: $1.text) },
                     read: { $0.ingest.source.map { .text($0.rawValue) } }),
             .optionalText("ingest.date_format", option: "date-format",
@@ -214,7 +214,7 @@ public enum SettingsTable {
             .number("notify.timeout", option: "timeout", "Seconds one request may take.", \.notify.timeout,
                     check: { $0.number > 0 && $0.number <= 600 ? nil : "must be more than 0 and at most 600 seconds" }),
             .number("notify.retry_for", option: "retry-for",
-                    "Seconds to keep retrying one destination, in all; later attempts wait for the next run.",
+                    "Seconds to keep retrying one destination in all (one helpdesk request, for pull); later attempts wait for the next run.",
                     \.notify.retryFor,
                     check: { $0.number >= 0 && $0.number <= 3600 ? nil : "must be between 0 and 3600 seconds" }),
             Setting(key: "notify.recovery", option: "recovery", kind: .list,

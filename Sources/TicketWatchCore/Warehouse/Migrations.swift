@@ -99,6 +99,26 @@ enum Migrations {
                 PRIMARY KEY (detector, day, signal, level)
             ) WITHOUT ROWID;
             """,
+        // 3 → 4. Pulling from helpdesk APIs (issue 20): each source's cursor and last pull, and ServiceNow's
+        // priority names.
+        3: """
+            CREATE TABLE IF NOT EXISTS source_cursors (
+                source        TEXT PRIMARY KEY,
+                kind          TEXT NOT NULL,
+                cursor        TEXT,
+                reached       TEXT,
+                cursor_at     TEXT,
+                last_pull_at  TEXT,
+                last_outcome  TEXT,
+                last_error    TEXT,
+                last_pages    INTEGER NOT NULL DEFAULT 0,
+                last_tickets  INTEGER NOT NULL DEFAULT 0
+            ) WITHOUT ROWID;
+            INSERT OR IGNORE INTO priority_names(helpdesk, raw, priority, origin) VALUES
+                ('servicenow', '1 - Critical', 'urgent', 'built-in'), ('servicenow', '2 - High', 'high', 'built-in'),
+                ('servicenow', '3 - Moderate', 'medium', 'built-in'), ('servicenow', '4 - Low', 'low', 'built-in'),
+                ('servicenow', '5 - Planning', 'low', 'built-in');
+            """,
     ]
 
     static func migrate(_ db: Database, path: String, to target: Int, logger: Logger) throws {

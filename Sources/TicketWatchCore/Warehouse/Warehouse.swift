@@ -36,7 +36,7 @@ public enum WarehouseError: Error, CustomStringConvertible {
 /// The SQLite warehouse: one connection, configured (WAL, busy timeout, foreign keys), at the current schema.
 public final class Warehouse {
     /// The schema version this binary writes; `Migrations` brings older warehouses here.
-    public static let schemaVersion = 3
+    public static let schemaVersion = 4
     /// How long a command waits for another process's write transaction (a concurrent ingest of a large file).
     public static let busyTimeoutMilliseconds: Int32 = 120_000
 

@@ -17,6 +17,17 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
+/// The daily job's lock (`run` and `pull` write the same cursors and files), or exit status 75 at once when another
+/// process holds it.
+func takeJobLock(_ warehousePath: String) throws -> JobLock {
+    do {
+        return try JobLock(warehousePath: warehousePath)
+    } catch let error as JobLock.LockError {
+        printError("\(error)")
+        throw RunCommand.alreadyRunning
+    }
+}
+
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("ticketwatch: error: \(message)\n".utf8))
 }

@@ -23,6 +23,18 @@ final class ProgressLine {
         shown = true
     }
 
+    /// A pull's pages, tickets and the date reached: a first pull of a large history takes a while.
+    func update(_ p: PullProgress) {
+        guard enabled else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastDrawn) >= 0.25 else { return }
+        lastDrawn = now
+        let reached = p.reached.map { " reached \($0.prefix(10))" } ?? ""
+        let text = "\r\u{1B}[K\(p.source): \(p.pages) page\(p.pages == 1 ? "" : "s"), \(p.tickets) tickets\(reached) "
+        FileHandle.standardError.write(Data(text.utf8))
+        shown = true
+    }
+
     func clear() {
         guard shown else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))

@@ -5,9 +5,10 @@ import TicketWatchCore
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "The daily job: load the inbox's new files, judge the complete days, notify.",
+        abstract: "The daily job: pull the sources, load the inbox's new files, judge the complete days, notify.",
         discussion: """
-        Ingests the files in the inbox that were not loaded before (by content: a renamed copy is not loaded \
+        Pulls what changed in every configured [[sources]] helpdesk (as `ticketwatch pull`; a source that fails \
+        is reported and the run goes on, failed), then ingests the files in the inbox that were not loaded before (by content: a renamed copy is not loaded \
         twice; a file modified within --settle-seconds, or named *.tmp or *.part, waits for the next run), \
         aggregates the days they touched, runs the detector on every complete day not judged yet (days missed \
         while the machine was off are caught up; the current day in the warehouse's time zone waits until it is \
@@ -19,7 +20,8 @@ struct RunCommand: ParsableCommand {
         nothing twice. The seed detector picks its top queues and tags from all the data, so with \
         --detector seed every run re-judges the whole history.
 
-        Settings come from the options, the environment, then the config file (`inbox`, `timezone`, \
+        Settings come from the options, the environment, then the config file (`inbox` (optional when there are \
+        [[sources]]), [[sources]], `timezone`, \
         `settle_seconds`, [detect], [notify], [[destinations]]; see config.example.toml). Webhook URLs come \
         from files or systemd credentials, never from the command line.
         """)
@@ -59,20 +61,17 @@ struct RunCommand: ParsableCommand {
             try CurlGlobal.initialize()
             let resolved = try warehouse.settings(job, zone, notify, detect, seed)
             let logger = warehouse.makeLogger()
-            guard let inboxPath = resolved.job.inbox else {
-                throw ValidationError("no inbox: give --inbox DIR or set `inbox` in the config file")
+            guard resolved.job.inbox != nil || !resolved.sources.isEmpty else {
+                throw ValidationError(
+                    "no inbox and no sources: give --inbox DIR, or set `inbox` or [[sources]] in the config file")
             }
-            let lock: JobLock
-            do {
-                lock = try JobLock(warehousePath: resolved.warehouse.db)
-            } catch let error as JobLock.LockError {
-                printError("\(error)")
-                throw Self.alreadyRunning
-            }
+            let lock = try takeJobLock(resolved.warehouse.db)
             defer { withExtendedLifetime(lock) {} }
             let store = try warehouse.open(resolved, logger: logger)
 
-            var settings = DailyJobSettings(inbox: inboxPath)
+            var settings = DailyJobSettings(inbox: resolved.job.inbox)
+            settings.sources = resolved.sources
+            settings.pull = try resolved.pullOptions()
             settings.settleSeconds = resolved.job.settleSeconds
             settings.today = today.flatMap(CivilDate.init)
             settings.detector = resolved.detect.detector
@@ -92,6 +91,7 @@ struct RunCommand: ParsableCommand {
     }
 
     private func report(_ s: DailyJob.Summary) {
+        for pull in s.pulls { print(PullCommand.describe(pull)) }
         let loaded = s.files.filter { $0.alreadyLoadedAs == nil }
         for file in loaded {
             var line = "\(file.source): \(file.loaded) loaded, \(file.duplicates) duplicates, \(file.rejected) rejected"

@@ -118,3 +118,9 @@ struct JobSettingsOptions: SettingsOptionGroup {
     @Option(help: .setting("inbox", valueName: "dir")) var inbox: String?
     @Option(help: .setting("settle_seconds", valueName: "seconds")) var settleSeconds: String?
 }
+
+/// How long one request to a helpdesk may take and be retried (`pull`; `run` has them with the delivery options).
+struct RequestSettingsOptions: SettingsOptionGroup {
+    @Option(help: .setting("notify.timeout", valueName: "seconds")) var timeout: String?
+    @Option(help: .setting("notify.retry_for", valueName: "seconds")) var retryFor: String?
+}

@@ -7,8 +7,9 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Show the last runs, the newest day judged, pending deliveries and the warehouse's size.",
         discussion: """
-        Exits 1 when the last run failed or was interrupted, and 0 otherwise, so a monitoring check can call it \
-        as it is.
+        Lists each helpdesk source pulled into the warehouse: its last pull, the outcome, and how far it has got \
+        (the latest update time stored). Exits 1 when the last run failed or was interrupted, or a source's last \
+        pull failed, and 0 otherwise, so a monitoring check can call it as it is.
         """)
 
     @OptionGroup var warehouse: WarehouseOptions
@@ -39,7 +40,21 @@ struct StatusCommand: ParsableCommand {
                 GROUP BY destination ORDER BY destination
                 """)
             print("pending deliveries: " + (pending.isEmpty ? "none" : pending.map { "\($0[1].int ?? 0) to \($0[0].string ?? "?")" }.joined(separator: ", ")))
+            let sources = try SourceCursors.rows(db)
+            for source in sources {
+                if source.name == sources.first?.name { print("sources:") }
+                let pages = "\(source.pages) page\(source.pages == 1 ? "" : "s")"
+                print("  \(source.name) (\(source.kind)): last pull \(source.lastPullAt ?? "never finished") "
+                      + "\(source.outcome ?? "-"), \(pages), \(source.tickets) new or updated; "
+                      + "reached \(source.reached ?? "nothing yet")")
+                if let error = source.error { print("      \(error)") }
+            }
+            let failedSources = sources.filter { $0.outcome == "failed" }.map(\.name)
             if rows.isEmpty {
+                if !failedSources.isEmpty {
+                    printError("the last pull of \(failedSources.joined(separator: ", ")) failed")
+                    throw ExitCode.failure
+                }
                 print("runs: none yet (ticketwatch run has not been started on this warehouse)")
                 return
             }
@@ -55,6 +70,10 @@ struct StatusCommand: ParsableCommand {
             // in job_runs, but monitoring should hear it now.
             if last == "running", (try? JobLock(warehousePath: store.path)) != nil {
                 last = "interrupted"
+            }
+            if !failedSources.isEmpty {
+                printError("the last pull of \(failedSources.joined(separator: ", ")) failed")
+                throw ExitCode.failure
             }
             if last == "failed" || last == "interrupted" {
                 printError("the last run \(last == "failed" ? "failed" : "was interrupted (killed, or the machine stopped) and did not finish")")

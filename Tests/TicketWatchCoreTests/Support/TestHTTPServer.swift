@@ -198,3 +198,19 @@ final class HangSwitch: @unchecked Sendable {
         set { lock.withLock { on = newValue } }
     }
 }
+
+extension TestHTTPServer.Request {
+    /// The path without its query.
+    var route: String { String(path.split(separator: "?", maxSplits: 1).first ?? "") }
+
+    /// The query's parameters, decoded.
+    var query: [String: String] {
+        guard let text = path.split(separator: "?", maxSplits: 1).dropFirst().first else { return [:] }
+        var out: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+            out[parts[0]] = parts.count > 1 ? parts[1] : ""
+        }
+        return out
+    }
+}

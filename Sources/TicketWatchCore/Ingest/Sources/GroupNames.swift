@@ -19,6 +19,13 @@ public struct GroupNames: Sendable, Equatable {
         names[id] = name
     }
 
+    /// Adds the `{"id", "name"}` objects of a groups API page (`pull`); entries without both are skipped.
+    mutating func add(listed list: [Any]) {
+        for case let group as [String: Any] in list {
+            if let id = JSONText.scalar(group["id"]), let name = JSONText.scalar(group["name"]) { names[id] = name }
+        }
+    }
+
     /// Parses one `--map-group ID=NAME` (the name may contain '=').
     public mutating func add(option text: String) throws {
         guard let eq = text.firstIndex(of: "=") else {

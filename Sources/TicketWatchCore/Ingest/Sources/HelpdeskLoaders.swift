@@ -15,6 +15,9 @@ struct HelpdeskLoader {
         case .freshdesk:
             let reader = FreshdeskReader(groups: options.groups)
             try loadJSON(input, read: reader.ticket(from:), writer: writer, validator: &validator, clock: &clock)
+        case .servicenow:
+            try loadJSON(input, read: ServiceNowReader.ticket(from:), writer: writer, validator: &validator,
+                         clock: &clock)
         case .jira:
             try loadJira(input, columns: jira!, writer: writer, validator: &validator, clock: &clock)
         case .generic:

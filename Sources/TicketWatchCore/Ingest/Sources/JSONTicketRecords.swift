@@ -10,13 +10,13 @@ enum JSONTicketRecord {
 /// - one JSON value per line (JSON Lines: tickets, or whole API pages one per line, as `curl … >> file` leaves);
 /// - one document, possibly pretty-printed: a page `{"tickets":[…], "next_page":…}` (Zendesk REST and incremental
 ///   export), `{"results":[…]}` (Freshdesk search), `{"ticket":{…}}` (one ticket), a bare array `[…]`
-///   (Freshdesk's list API), or several such documents one after another.
+///   (Freshdesk's list API), `{"result":[…]}` (ServiceNow's Table API), or several such documents one after another.
 ///
 /// Every ticket keeps the line it starts on, so a reject says where to look even inside a 5,000-line page. A
 /// document is read whole (API pages are at most a few MB); JSON Lines stream.
 enum JSONTicketRecords {
     /// Wrapper keys whose array holds the tickets, and the one whose object is a ticket.
-    static let listKeys = ["tickets", "results"]
+    static let listKeys = ["tickets", "results", "result"]
     static let singleKey = "ticket"
 
     /// Calls `body` with each record and how many bytes of the file lie before its end (for progress).

@@ -58,6 +58,8 @@ struct PriorityVocabulary {
         .freshdesk: [("4", "urgent"), ("3", "high"), ("2", "medium"), ("1", "low")],
         .jira: [("Highest", "urgent"), ("High", "high"), ("Medium", "medium"), ("Low", "low"), ("Lowest", "low"),
                 ("Blocker", "urgent"), ("Critical", "high"), ("Major", "medium"), ("Minor", "low"), ("Trivial", "low")],
+        .servicenow: [("1 - Critical", "urgent"), ("2 - High", "high"), ("3 - Moderate", "medium"), ("4 - Low", "low"),
+                      ("5 - Planning", "low")],
     ]
 
     /// Adds the names this file met that `priority_names` does not list yet (origin 'seen').

@@ -32,7 +32,8 @@ struct SourceDetection {
             let (object, wrapper) = try JSONTicketRecords.first(path: input.path)
             guard let object else {
                 // An empty page still says whose it is: only Zendesk pages list "tickets", Freshdesk's search "results".
-                let source: TicketSource = wrapper == "tickets" ? .zendesk : wrapper == "results" ? .freshdesk : .generic
+                let source: TicketSource = wrapper == "tickets" ? .zendesk : wrapper == "results" ? .freshdesk
+                    : wrapper == "result" ? .servicenow : .generic
                 return SourceDetection(source: source, evidence: "it holds no ticket", strengths: [:], empty: true)
             }
             return json(object, wrapper: wrapper)
@@ -73,6 +74,10 @@ struct SourceDetection {
         where object[key] != nil {
             note(.freshdesk, .strong, "\"\(key)\"")
         }
+        for key in ["sys_id", "sys_updated_on", "sys_class_name"] where object[key] != nil {
+            note(.servicenow, .strong, "\"\(key)\"")
+        }
+        if wrapper == "result" { note(.servicenow, .strong, #"pages shaped {"result":[…]}"#) }
         let priority = object["priority"]
         if let number = priority as? NSNumber, String(cString: number.objCType) != "c" {
             note(.freshdesk, .weak, "a numeric priority")

@@ -8,8 +8,10 @@ public enum TicketSource: String, CaseIterable, Sendable {
     case zendesk
     /// Freshdesk ticket JSON from its API: arrays of tickets, or one per line; numeric priorities.
     case freshdesk
-    /// Jira Service Management's CSV export ("Export issues → CSV").
+    /// Jira Service Management's CSV export ("Export issues → CSV"); `pull` reads Jira Cloud's REST issues.
     case jira
+    /// ServiceNow Table API records (`{"result":[…]}`), as `pull` fetches them or a JSON export saves them.
+    case servicenow
 
     /// As people write it in messages.
     public var displayName: String {
@@ -18,6 +20,7 @@ public enum TicketSource: String, CaseIterable, Sendable {
         case .zendesk: "Zendesk export"
         case .freshdesk: "Freshdesk export"
         case .jira: "Jira Service Management CSV export"
+        case .servicenow: "ServiceNow Table API export"
         }
     }
 
