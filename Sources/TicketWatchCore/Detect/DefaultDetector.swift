@@ -234,11 +234,15 @@ public struct DefaultDetector {
         }
 
         // The mix (high share, queues, tags, new terms) is judged only against a history that holds enough of
-        // the day's traffic: a day more than `mixJumpRatio` times the share window's average day means the desk's
-        // volume has just grown many-fold (a feed that starts after a thin back-fill, a new desk merged in), and
-        // its mix is a new one that the thin history cannot describe: every busy queue would look new.
-        let usableDays = shareRange.filter { usable[$0] }.count
-        guard n * Double(usableDays) <= options.mixJumpRatio * windows.totalSum(shareRange) else {
+        // the day's traffic. When this day and one of the three usable days before it (a weekend between) are
+        // both more than `mixJumpRatio` times their share window's average day, the desk's volume has grown
+        // many-fold and stayed there (a feed that starts after a thin back-fill, a new desk merged in): its mix is
+        // a new one that the thin history cannot describe, and every busy queue would look new. The first day of a
+        // jump is judged in full, so that an outage of one queue on a small desk is named on the day it happens.
+        if jumped(t, data: data, usable: usable, windows: windows),
+           (0..<t).reversed().filter({ usable[$0] }).prefix(3).contains(where: {
+               jumped($0, data: data, usable: usable, windows: windows)
+           }) {
             return decide(candidates, untested: [:], untestedMass: [:], baseline: baseline)
         }
 
@@ -290,10 +294,11 @@ public struct DefaultDetector {
                 }
                 guard history >= Double(options.minSupport) else { continue }
                 let span = daySpan?.after(lastFinding(prefix + name))
-                let kappa = dispersion.kappa(kind, windowSum: windows.seriesSum(kind, series, shareRange))
+                let windowSum = windows.seriesSum(kind, series, shareRange)
+                let kappa = dispersion.kappa(kind, windowSum: windowSum)
                 guard let test = shareTests(counts, t: t, data: data, usable: usable, windows: windows, span: span,
                                             minCount: Double(options.minCount), dispersion: kappa,
-                                            clumps: dispersion.clumps(kind), sum: {
+                                            clumps: dispersion.clumps(kind, windowSum: windowSum), sum: {
                                                 windows.seriesSum(kind, series, $0)
                                             }) else {
                     untested[kind, default: 0] += 1
@@ -316,6 +321,15 @@ public struct DefaultDetector {
         }
 
         return decide(candidates, untested: untested, untestedMass: untestedMass, baseline: baseline)
+    }
+
+    /// Whether day `t`'s total is more than `mixJumpRatio` times the average usable day of its share window, or
+    /// that window holds too few usable days to say what the desk's mix is.
+    private func jumped(_ t: Int, data: DailyCounts, usable: [Bool], windows: RollingSums) -> Bool {
+        let range = max(0, t - options.shareWindow)..<t
+        let usableDays = range.filter { usable[$0] }.count
+        guard usableDays >= options.minHistory else { return true }
+        return data.totals[t] * Double(usableDays) > options.mixJumpRatio * windows.totalSum(range)
     }
 
     /// The day's cut: the false-discovery rate split between the families present and their series, then the
@@ -358,7 +372,8 @@ public struct DefaultDetector {
     /// clump tail, for a series expecting few tickets on the day (`ClumpTail.expectedBelow`), whose count on the
     /// day and over the span is then also judged as clumps, the larger p holding.
     func shareTests(_ counts: [Double], t: Int, data: DailyCounts, usable: [Bool], windows: RollingSums,
-                    span: SpanTest?, minCount: Double, dispersion: Double, clumps: ClumpTail? = nil,
+                    span: SpanTest?, minCount: Double, dispersion: Double,
+                    clumps: (tail: ClumpTail, ownIsPooled: Bool)? = nil,
                     sum: (Range<Int>) -> Double) -> (p: Double, day: ShareTest.Result, span: SpanTest.Outcome?)? {
         let c = counts[t], n = data.totals[t]
         guard c >= minCount else { return nil }
@@ -367,12 +382,15 @@ public struct DefaultDetector {
         }
         let dayRange = max(0, t - options.shareWindow)..<t
         let clumpTail = n * shareBefore(dayRange) < ClumpTail.expectedBelow ? clumps : nil
+        let own = clumpTail?.ownIsPooled == true ? dayRange.filter { usable[$0] && counts[$0] > 0 }.map { counts[$0] } : []
         func test(_ c: Double, _ n: Double, _ range: Range<Int>) -> ShareTest.Result? {
             let share = shareBefore(range)
             guard c > n * share, ShareTest.binomialP(c, n: n, share: share) <= options.falseDiscoveryRate else { return nil }
             var result = ShareTest.test(c, n: n, share: share, series: counts, totals: data.totals, usable: usable,
                                         window: range, dispersion: dispersion)
-            if let clump = clumpTail?.upperTail(c, mean: result.expected) { result.p = max(result.p, clump) }
+            if let clump = clumpTail?.tail.upperTail(c, mean: result.expected, excluding: own) {
+                result.p = max(result.p, clump)
+            }
             return result
         }
         let day = test(c, n, dayRange)
