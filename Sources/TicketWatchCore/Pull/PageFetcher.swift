@@ -76,6 +76,8 @@ public enum PullError: Error, CustomStringConvertible {
     case gaveUp(source: String, failure: String, attempts: Int, retryFor: Double)
     case badAnswer(source: String, reason: String)
     case foreignLink(source: String)
+    case repeatedPage(source: String, after: Int)
+    case stopped(source: String, reason: String)
     case unknownSource(String, known: [String])
 
     public var description: String {
@@ -95,6 +97,12 @@ public enum PullError: Error, CustomStringConvertible {
         case let .foreignLink(source):
             "source '\(source)': the helpdesk's next-page link points to another host; not followed (the credential "
                 + "goes only to the configured url)"
+        case let .repeatedPage(source, pages):
+            "source '\(source)': the helpdesk repeated its page (after page \(pages) it sent the same cursor or "
+                + "next-page request again, without an end); stopped rather than ask forever. The pages before are "
+                + "kept; if it happens again, report it to the helpdesk's support"
+        case let .stopped(source, reason):
+            "source '\(source)': \(reason); the pages before it are kept, the next pull starts from there"
         case let .unknownSource(name, known):
             "no source named '\(name)' in the config file's [[sources]]"
                 + (known.isEmpty ? " (it has none)" : " (known: \(known.joined(separator: ", ")))")
