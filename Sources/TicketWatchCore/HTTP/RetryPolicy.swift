@@ -13,11 +13,17 @@ public struct RetryPolicy: Sendable {
     public var baseDelay: Double
     /// The longest wait between attempts (before jitter).
     public var maxDelay: Double
+    /// A 429 whose `Retry-After` is at most this many seconds is waited for even past `retryFor` (up to
+    /// `patientWaits` times a request): a helpdesk's rate limit (Zendesk: 10 export requests a minute, `Retry-After`
+    /// up to ~60 s) is no outage, and a back-fill must not give up on it. nil (the notifier): only within `retryFor`.
+    public var rateLimitWait: Double?
+    public static let patientWaits = 10
 
-    public init(retryFor: Double = 60, baseDelay: Double = 0.5, maxDelay: Double = 30) {
+    public init(retryFor: Double = 60, baseDelay: Double = 0.5, maxDelay: Double = 30, rateLimitWait: Double? = nil) {
         self.retryFor = retryFor
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
+        self.rateLimitWait = rateLimitWait
     }
 
     /// The wait before retry number `retry` (1 for the first): "equal jitter", half fixed and half random

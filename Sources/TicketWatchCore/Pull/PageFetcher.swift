@@ -7,6 +7,9 @@ import Logging
 final class PageFetcher {
     /// A page of tickets may be large (Jira answers with every field asked for): room for the largest answers.
     static let maxPageBytes = 256 * 1024 * 1024
+    /// A 429's `Retry-After` up to this long is waited for whatever `--retry-for` says (Zendesk asks for up to a
+    /// minute, and the default `--retry-for` is 60 s): a back-fill is slowed by a rate limit, never stopped by it.
+    static let rateLimitWait: Double = 120
 
     let source: ConfiguredSource
     private let transport: RetryingTransport
@@ -22,7 +25,9 @@ final class PageFetcher {
         self.retryFor = retry.retryFor
         var log = logger
         log[metadataKey: "source"] = "\(source.name)"
-        transport = RetryingTransport(client: client, policy: retry, logger: log)
+        var policy = retry
+        policy.rateLimitWait = policy.rateLimitWait ?? Self.rateLimitWait
+        transport = RetryingTransport(client: client, policy: policy, logger: log)
         let text = source.url.secretText
         let afterScheme = text.range(of: "://").map(\.upperBound) ?? text.startIndex
         let end = text[afterScheme...].firstIndex(of: "/") ?? text.endIndex
