@@ -69,8 +69,9 @@ import Testing
         var waits: [Double] = []
         var transport = RetryingTransport(client: try HTTPClient(timeout: 5), policy: policy, logger: quietLogger)
         transport.sleep = { waits.append($0) }
+        let deadline = Date().addingTimeInterval(policy.retryFor)
         let outcome = try transport.send(.get(try EndpointURL(server.url("/p")), maxResponseBytes: 1024),
-                                         deadline: Date().addingTimeInterval(policy.retryFor), describe: Notifier.describe)
+                                         deadline: deadline, describe: Notifier.describe)
         return (outcome, waits)
     }
 

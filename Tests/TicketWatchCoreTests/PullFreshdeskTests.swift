@@ -92,8 +92,10 @@ import Testing
         let server = try TestHTTPServer(responder: Self.responder(desk, hanging: hanging))
         defer { server.stop() }
         let fixture = try PullFixture([("desk", "freshdesk", server.url(""), "")])
-        try fixture.pullKilled(at: { $0.route == "/api/v2/tickets" && $0.query["updated_since"] != "2025-03-01T00:00:00Z" },
-                               on: server)
+        let secondList = { (r: TestHTTPServer.Request) in
+            r.route == "/api/v2/tickets" && r.query["updated_since"] != "2025-03-01T00:00:00Z"
+        }
+        try fixture.pullKilled(at: secondList, on: server)
         #expect(try fixture.open().count("tickets") == 100)
         hanging.isOn = false
         let rerun = try fixture.pull()

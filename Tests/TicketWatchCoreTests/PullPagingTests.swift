@@ -46,7 +46,8 @@ import Testing
         let api = FreshdeskAPI(base: "https://acme.freshdesk.com")
         let from = "https://acme.freshdesk.com/api/v2/tickets?updated_since=2025-03-01T10%3A00%3A00Z"
             + "&order_by=updated_at&order_type=asc&per_page=100&page="
-        let fromEarlier = try api.read(HTTPResponse(status: 200, body: body), request: Self.freshdeskList + "1", mark: nil)
+        let fromEarlier = try api.read(HTTPResponse(status: 200, body: body), request: Self.freshdeskList + "1",
+                                       mark: nil)
         #expect(fromEarlier.next == from + "1", "first from the tied time itself")
         let tiedPage = try api.read(HTTPResponse(status: 200, body: body), request: from + "4", mark: nil)
         #expect(tiedPage.next == from + "5")
@@ -68,7 +69,8 @@ import Testing
         let fixture = try PullFixture([("support", "zendesk", server.url(""), "")])
         let result = try fixture.pull()
         #expect(result.status == 1)
-        #expect(result.stderr.contains("source 'support': the helpdesk repeated its page (after page 2"), "\(result.stderr)")
+        #expect(result.stderr.contains("source 'support': the helpdesk repeated its page (after page 2"),
+                "\(result.stderr)")
         #expect(server.requests.filter { $0.query["cursor"] == "c1" }.count == 1)
         #expect(try fixture.open().count("tickets") == 4, "the pages before are kept")
         let outcome = try fixture.open().db.query("SELECT last_outcome, last_error FROM source_cursors").first

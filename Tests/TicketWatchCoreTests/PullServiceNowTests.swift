@@ -115,7 +115,8 @@ extension PullServiceNowTests {
                 let next = request.path.replacingOccurrences(of: "sysparm_offset=\(offset)", with: "sysparm_offset=\(offset + 100)")
                 headers.append(("Link", "<http://\(request.headers["host"]!)\(next)>;rel=\"next\""))
             }
-            return .status(200, headers: headers, body: Replay.json(["result": ordered.dropFirst(offset).prefix(100).map(Self.json)]))
+            let page = ordered.dropFirst(offset).prefix(100).map(Self.json)
+            return .status(200, headers: headers, body: Replay.json(["result": page]))
         }
         defer { server.stop() }
         let fixture = try PullFixture([("itsm", "servicenow", server.url(""), "")])

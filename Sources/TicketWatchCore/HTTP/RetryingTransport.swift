@@ -3,8 +3,9 @@ import Logging
 
 /// Sends one request until it is answered for good, under a `RetryPolicy`: 5xx answers and failures without an
 /// answer back off with jitter, a 429 waits for its `Retry-After` (at least the backoff), and no wait starts that
-/// would end after the deadline — but a rate limit's wait within the policy's `rateLimitWait`. The notifier (one deadline per destination) and `pull` (one per request) both send through it, so a
-/// webhook and a helpdesk are retried by the same rules.
+/// would end after the deadline, but for a rate limit's wait within the policy's `rateLimitWait`. The notifier (one
+/// deadline per destination) and `pull` (one per request) both send through it, so a webhook and a helpdesk are
+/// retried by the same rules.
 public struct RetryingTransport {
     public let client: HTTPClient
     public let policy: RetryPolicy
