@@ -56,4 +56,45 @@ import Testing
         #expect(waits.count == attempts - 1 && waits.count >= 1)
         #expect(zip(waits, waits.dropFirst()).allSatisfy { $0.0 <= $0.1 * 2 })
     }
+
+    /// Sends one GET to a receiver that answers 429 with `retryAfter` to its first `answers` requests, then 200;
+    /// the waits are recorded, not spent.
+    static func rateLimited(_ retryAfter: String, answers: Int,
+                            policy: RetryPolicy) throws -> (outcome: RetryingTransport.Outcome, waits: [Double]) {
+        let server = try TestHTTPServer { _, earlier in
+            earlier < answers ? .status(429, headers: [("Retry-After", retryAfter)], body: "slow down")
+                : .status(200, body: "[]")
+        }
+        defer { server.stop() }
+        var waits: [Double] = []
+        var transport = RetryingTransport(client: try HTTPClient(timeout: 5), policy: policy, logger: quietLogger)
+        transport.sleep = { waits.append($0) }
+        let deadline = Date().addingTimeInterval(policy.retryFor)
+        let outcome = try transport.send(.get(try EndpointURL(server.url("/p")), maxResponseBytes: 1024),
+                                         deadline: deadline, describe: Notifier.describe)
+        return (outcome, waits)
+    }
+
+    /// `Retry-After: 0` on every answer: each wait is still the backoff, never a spin.
+    @Test func aRetryAfterOfZeroStillBacksOff() throws {
+        let (outcome, waits) = try Self.rateLimited("0", answers: 3, policy: RetryPolicy(retryFor: 60, baseDelay: 1))
+        guard case .answered(_, 4) = outcome else { Issue.record("\(outcome)"); return }
+        // Backoffs of 0.5–1, 1–2 and 2–4 s.
+        #expect(waits.count == 3 && waits[0] >= 0.5 && waits[1] >= 1 && waits[2] >= 2, "\(waits)")
+    }
+
+    /// A rate limit's `Retry-After` within `rateLimitWait` is waited for past the deadline (a Zendesk back-fill
+    /// under a 60 s `--retry-for`), a longer one is not, and a receiver that never stops limiting is given up on.
+    @Test func aRateLimitWithinItsCapIsWaitedForPastTheDeadline() throws {
+        let policy = RetryPolicy(retryFor: 60, rateLimitWait: 120)
+        let (waited, waits) = try Self.rateLimited("90", answers: 2, policy: policy)
+        guard case .answered(_, 3) = waited else { Issue.record("\(waited)"); return }
+        #expect(waits == [90, 90])
+        let (tooLong, none) = try Self.rateLimited("200", answers: 1, policy: policy)
+        guard case .gaveUp = tooLong else { Issue.record("\(tooLong)"); return }
+        #expect(none.isEmpty)
+        let (endless, patient) = try Self.rateLimited("90", answers: 1000, policy: policy)
+        guard case .gaveUp(_, let attempts) = endless else { Issue.record("\(endless)"); return }
+        #expect(patient.count == RetryPolicy.patientWaits && attempts == RetryPolicy.patientWaits + 1)
+    }
 }

@@ -31,9 +31,10 @@ import Testing
     }
 
     static func helpdesks(_ zendeskTickets: [[String: Any]], _ freshdeskTickets: [[String: Any]]) throws -> TestHTTPServer {
-        // As JSON text (Sendable), with each Freshdesk ticket's update time for updated_since.
+        // As JSON text (Sendable), with each Freshdesk ticket's update time for updated_since, in the order
+        // asked for (order_by=updated_at).
         let zendesk = zendeskTickets.map(Replay.json)
-        let freshdesk = freshdeskTickets.map { ($0["updated_at"] as! String, Replay.json($0)) }
+        let freshdesk = freshdeskTickets.map { ($0["updated_at"] as! String, Replay.json($0)) }.sorted { $0.0 < $1.0 }
         @Sendable func list(_ items: ArraySlice<String>) -> String { "[" + items.joined(separator: ",") + "]" }
         return try TestHTTPServer { request, _ in
             switch request.route {

@@ -82,4 +82,32 @@ extension PullFailureTests {
         #expect(server.requests.filter { $0.query["cursor"] == "c1" }.count == 3, "one refused, one retried, then answered")
         #expect(try fixture.open().count("tickets") == 9)
     }
+
+    /// A failure that is neither the helpdesk's nor the network's (here the warehouse refuses one source's tickets,
+    /// as a busy or full disk would) stops that source, records it, and the other sources are still pulled.
+    @Test func aWarehouseErrorInOneSourceIsRecordedAndTheOthersArePulled() throws {
+        let desk = ReplayDesk(count: 150)
+        let jira = PullJiraTests.responder(desk)
+        let servicenow = PullServiceNowTests.responder(desk)
+        let server = try TestHTTPServer { request, earlier in
+            request.route.hasPrefix("/rest/") ? jira(request, earlier) : servicenow(request, earlier)
+        }
+        defer { server.stop() }
+        let fixture = try PullFixture([("jsm", "jira", server.url(""), "jql = \"project = HELP\""),
+                                       ("itsm", "servicenow", server.url(""), "")])
+        try fixture.open().db.run("""
+            CREATE TRIGGER refuse_jira BEFORE INSERT ON tickets WHEN NEW.ticket_id LIKE 'HELP-%'
+            BEGIN SELECT RAISE(ABORT, 'test: the warehouse refuses this'); END
+            """)
+        let result = try fixture.pull()
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("source 'jsm'") && result.stderr.contains("the warehouse refuses this"),
+                "\(result.stderr)")
+        let warehouse = try fixture.open()
+        #expect(try warehouse.count("tickets", where: "ticket_id LIKE 'INC%'") == 150, "\(result.stdout)")
+        #expect(try warehouse.count("tickets", where: "ticket_id LIKE 'HELP-%'") == 0)
+        let outcomes = try warehouse.db.query("SELECT source, last_outcome FROM source_cursors ORDER BY source")
+            .map { "\($0[0].string ?? "")=\($0[1].string ?? "")" }
+        #expect(outcomes == ["itsm=ok", "jsm=failed"])
+    }
 }

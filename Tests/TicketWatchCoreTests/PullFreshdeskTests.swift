@@ -2,8 +2,9 @@ import Foundation
 import Testing
 @testable import TicketWatchCore
 
-/// `ticketwatch pull` from a Freshdesk replay server: the ticket list ordered by `updated_at`, paged while a page
-/// is full or has a `Link: rel="next"`, and a second pull from the greatest `updated_at` stored.
+/// `ticketwatch pull` from a Freshdesk replay server: the ticket list ordered by `updated_at`, paged by time (the
+/// next request from the page's last `updated_at`) while a page is full or has a `Link: rel="next"`, and a second
+/// pull from the greatest `updated_at` stored.
 @Suite struct PullFreshdeskTests {
     static func json(_ t: ReplayDesk.Ticket) -> [String: Any] {
         ["id": t.id, "created_at": ReplayDesk.iso(t.created), "updated_at": ReplayDesk.iso(t.updated),
@@ -22,7 +23,7 @@ import Testing
                   request.query["order_type"] == "asc", request.query["per_page"] == "100",
                   let since = request.query["updated_since"].flatMap(ReplayDesk.epoch),
                   let page = Int(request.query["page"] ?? "") else { return .status(400, body: "bad request") }
-            if page == 2, let hanging, hanging.isOn { return .hang }
+            if since > ReplayDesk.base, let hanging, hanging.isOn { return .hang }
             let all = desk.changed(since: since)
             let slice = Array(all.dropFirst((page - 1) * 100).prefix(100))
             var headers: [(String, String)] = []
@@ -43,8 +44,11 @@ import Testing
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("desk (freshdesk): 3 pages, 205 new"), "\(first.stdout)")
         let lists = server.requests.filter { $0.route == "/api/v2/tickets" }
-        #expect(lists.map { $0.query["page"] ?? "" } == ["1", "2", "3"])
-        #expect(lists.first?.query["updated_since"] == "2025-03-01T00:00:00Z", "the source's start")
+        // Keyed by time: each next request from the last updated_at of the page before, page 1.
+        let order = desk.changed(since: 0).map { ReplayDesk.iso($0.updated) }
+        #expect(lists.map { $0.query["page"] ?? "" } == ["1", "1", "1"])
+        #expect(lists.map { $0.query["updated_since"] ?? "" } == ["2025-03-01T00:00:00Z", order[99], order[198]],
+                "the source's start, then each page's last updated_at")
         let warehouse = try fixture.open()
         #expect(try warehouse.count("tickets") == 205)
         #expect(try warehouse.count("tickets", where: "queue = 'Orders' AND priority = 'medium' AND channel = 'portal'") == 103)
@@ -73,8 +77,10 @@ import Testing
         let mark = try fixture.open().db.scalar("SELECT cursor FROM source_cursors")?.string
         let widened = try fixture.pull(["--since", "2025-02-20"])
         #expect(widened.status == 0, "\(widened.stderr)")
-        #expect(server.requests.filter { $0.query["page"] == "1" }.last?.query["updated_since"] == "2025-02-20T00:00:00Z")
-        #expect(widened.stdout.contains("0 new, 0 updated, 150 unchanged"), "\(widened.stdout)")
+        let lists = server.requests.filter { $0.route == "/api/v2/tickets" }
+        #expect(lists.dropFirst(2).first?.query["updated_since"] == "2025-02-20T00:00:00Z")
+        // 150, and the ticket at the end of the first page once more (the next page is asked from its time).
+        #expect(widened.stdout.contains("0 new, 0 updated, 151 unchanged"), "\(widened.stdout)")
         #expect(try fixture.open().db.scalar("SELECT cursor FROM source_cursors")?.string == mark)
         #expect(try fixture.pull().status == 0)
         #expect(server.requests.last?.query["updated_since"] == mark, "the next plain pull starts from the mark again")
@@ -86,14 +92,41 @@ import Testing
         let server = try TestHTTPServer(responder: Self.responder(desk, hanging: hanging))
         defer { server.stop() }
         let fixture = try PullFixture([("desk", "freshdesk", server.url(""), "")])
-        try fixture.pullKilled(at: { $0.query["page"] == "2" }, on: server)
+        let secondList = { (r: TestHTTPServer.Request) in
+            r.route == "/api/v2/tickets" && r.query["updated_since"] != "2025-03-01T00:00:00Z"
+        }
+        try fixture.pullKilled(at: secondList, on: server)
         #expect(try fixture.open().count("tickets") == 100)
         hanging.isOn = false
         let rerun = try fixture.pull()
         #expect(rerun.status == 0, "\(rerun.stderr)")
-        #expect(rerun.stdout.contains("105 new") && rerun.stdout.contains("1 unchanged"), "\(rerun.stdout)")
+        #expect(rerun.stdout.contains("105 new") && rerun.stdout.contains("2 unchanged"), "\(rerun.stdout)")
         let once = try PullFixture([("desk", "freshdesk", server.url(""), "")])
         #expect(try once.pull().status == 0)
         #expect(try fixture.tickets() == once.tickets())
+    }
+
+    /// A live desk: a ticket of page 1 is updated between the page-1 and page-2 requests, so it moves to the end
+    /// of the list and the first ticket of what was page 2 shifts onto page 1. Paged by number, that ticket was
+    /// never asked for (and the mark passed it); keyed by time, every ticket is stored.
+    @Test func aTicketUpdatedBetweenPagesSkipsNoOther() throws {
+        let desk = ReplayDesk(count: 205)
+        let helpdesk = Self.responder(desk)
+        let moving = HangSwitch()
+        let server = try TestHTTPServer { request, earlier in
+            let reply = helpdesk(request, earlier)
+            if request.route == "/api/v2/tickets", moving.isOn {
+                moving.isOn = false
+                desk.update(5, priority: 4)
+            }
+            return reply
+        }
+        defer { server.stop() }
+        let fixture = try PullFixture([("desk", "freshdesk", server.url(""), "")])
+        let result = try fixture.pull()
+        #expect(result.status == 0, "\(result.stderr)")
+        let warehouse = try fixture.open()
+        #expect(try warehouse.count("tickets") == 205, "\(result.stdout)")
+        #expect(try warehouse.db.scalar("SELECT priority FROM tickets WHERE ticket_id = '5'")?.string == "urgent")
     }
 }

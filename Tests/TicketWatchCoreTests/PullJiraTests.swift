@@ -30,7 +30,7 @@ import Testing
                 ]))
             }
             guard request.route == "/rest/api/3/search/jql", let jql = request.query["jql"],
-                  jql.hasPrefix("(project = HELP) AND updated >= \""), jql.hasSuffix("\" ORDER BY updated ASC"),
+                  jql.hasPrefix("(project = HELP) AND updated >= \""), jql.hasSuffix("\" ORDER BY updated ASC, key ASC"),
                   let since = ReplayDesk.epoch(String(jql.dropFirst(33).prefix(16))),
                   request.query["fields"]?.contains("customfield_10010") == true else { return .status(400, body: "bad jql") }
             let offset = Int(request.query["nextPageToken"]?.dropFirst(4) ?? "0") ?? 0
@@ -51,7 +51,8 @@ import Testing
         #expect(first.stdout.contains("jsm (jira): 3 pages, 230 new"), "\(first.stdout)")
         let searches = server.requests.filter { $0.route == "/rest/api/3/search/jql" }
         #expect(searches.map { $0.query["nextPageToken"] ?? "-" } == ["-", "page100", "page200"])
-        #expect(searches.first?.query["jql"] == "(project = HELP) AND updated >= \"2025/03/01 00:00\" ORDER BY updated ASC")
+        #expect(searches.first?.query["jql"] == "(project = HELP) AND updated >= \"2025/03/01 00:00\" ORDER BY updated ASC, key ASC",
+                "a unique tie-break after the update time")
         let warehouse = try fixture.open()
         #expect(try warehouse.count("tickets") == 230)
         #expect(try warehouse.count("tickets", where: "queue = 'Get IT help'") == 115)

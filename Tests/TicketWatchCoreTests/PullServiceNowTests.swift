@@ -28,7 +28,7 @@ import Testing
             if request.query["sysparm_offset"] == "100", let hanging, hanging.isOn { return .hang }
             guard request.route == "/api/now/table/incident", request.query["sysparm_display_value"] == "all",
                   let query = request.query["sysparm_query"], query.hasPrefix("sys_updated_on>="),
-                  query.hasSuffix("^ORDERBYsys_updated_on"),
+                  query.hasSuffix("^ORDERBYsys_updated_on^ORDERBYsys_id"),
                   let since = ReplayDesk.epoch(String(query.dropFirst(16).prefix(19))),
                   let offset = Int(request.query["sysparm_offset"] ?? "") else { return .status(400, body: "bad request") }
             let all = desk.changed(since: since)
@@ -52,7 +52,8 @@ import Testing
         #expect(first.stdout.contains("itsm (servicenow): 3 pages, 250 new"), "\(first.stdout)")
         let lists = server.requests.filter { $0.route == "/api/now/table/incident" }
         #expect(lists.map { $0.query["sysparm_offset"] ?? "" } == ["0", "100", "200"])
-        #expect(lists.first?.query["sysparm_query"] == "sys_updated_on>=2025-03-01 00:00:00^ORDERBYsys_updated_on")
+        #expect(lists.first?.query["sysparm_query"]
+                == "sys_updated_on>=2025-03-01 00:00:00^ORDERBYsys_updated_on^ORDERBYsys_id")
         let warehouse = try fixture.open()
         #expect(try warehouse.count("tickets") == 250)
         #expect(try warehouse.count("ingest_files", where: "source = 'pull:itsm' AND helpdesk = 'servicenow'") == 3)
@@ -94,6 +95,36 @@ extension PullServiceNowTests {
         let once = try PullFixture([("itsm", "servicenow", server.url(""), "")])
         #expect(try once.pull().status == 0)
         #expect(try fixture.tickets() == once.tickets() && once.tickets().count == 250)
+    }
+}
+
+extension PullServiceNowTests {
+    /// Records that share one `sys_updated_on` come in any order unless the query breaks the tie (as a database
+    /// without a unique order does): the replay shuffles them on every request unless it is asked to order by
+    /// `sys_id`, so offsets over them would skip some and read others twice.
+    @Test func recordsSharingAnUpdateTimeArePagedInATotalOrder() throws {
+        let desk = ReplayDesk(count: 250)
+        for n in 1...250 { desk.touch(n, at: ReplayDesk.base + 36_000) }
+        let server = try TestHTTPServer { request, _ in
+            guard let query = request.query["sysparm_query"], query.hasPrefix("sys_updated_on>="),
+                  let offset = Int(request.query["sysparm_offset"] ?? "") else { return .status(400, body: "bad request") }
+            let all = desk.changed(since: 0)
+            let ordered = query.contains("^ORDERBYsys_id") ? all.sorted { "a\($0.id)" < "a\($1.id)" } : all.shuffled()
+            var headers: [(String, String)] = []
+            if offset + 100 < all.count {
+                let next = request.path.replacingOccurrences(of: "sysparm_offset=\(offset)", with: "sysparm_offset=\(offset + 100)")
+                headers.append(("Link", "<http://\(request.headers["host"]!)\(next)>;rel=\"next\""))
+            }
+            let page = ordered.dropFirst(offset).prefix(100).map(Self.json)
+            return .status(200, headers: headers, body: Replay.json(["result": page]))
+        }
+        defer { server.stop() }
+        let fixture = try PullFixture([("itsm", "servicenow", server.url(""), "")])
+        let result = try fixture.pull()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(server.requests.compactMap { $0.query["sysparm_offset"] } == ["0", "100", "200"])
+        #expect(result.stdout.contains("250 new, 0 updated, 0 unchanged"), "\(result.stdout)")
+        #expect(try fixture.open().count("tickets") == 250)
     }
 }
 

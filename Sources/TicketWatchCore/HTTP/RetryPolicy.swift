@@ -13,11 +13,17 @@ public struct RetryPolicy: Sendable {
     public var baseDelay: Double
     /// The longest wait between attempts (before jitter).
     public var maxDelay: Double
+    /// A 429 whose `Retry-After` is at most this many seconds is waited for even past `retryFor` (up to
+    /// `patientWaits` times a request): a helpdesk's rate limit (Zendesk: 10 export requests a minute, `Retry-After`
+    /// up to ~60 s) is no outage, and a back-fill must not give up on it. nil (the notifier): only within `retryFor`.
+    public var rateLimitWait: Double?
+    public static let patientWaits = 10
 
-    public init(retryFor: Double = 60, baseDelay: Double = 0.5, maxDelay: Double = 30) {
+    public init(retryFor: Double = 60, baseDelay: Double = 0.5, maxDelay: Double = 30, rateLimitWait: Double? = nil) {
         self.retryFor = retryFor
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
+        self.rateLimitWait = rateLimitWait
     }
 
     /// The wait before retry number `retry` (1 for the first): "equal jitter", half fixed and half random
@@ -52,11 +58,17 @@ public struct RetryPolicy: Sendable {
     public static func retryAfterSeconds(_ header: String?, now: Date = Date()) -> Double? {
         guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
         if let seconds = Double(header), seconds.isFinite, seconds >= 0 { return seconds }
+        guard let date = httpDate(header) else { return nil }
+        return max(0, date.timeIntervalSince(now))
+    }
+
+    /// An HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`), as `Retry-After` and `Date` carry it.
+    public static func httpDate(_ text: String?) -> Date? {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: header) else { return nil }
-        return max(0, date.timeIntervalSince(now))
+        return formatter.date(from: text)
     }
 }

@@ -2,9 +2,10 @@ import Foundation
 import Logging
 
 /// Sends one request until it is answered for good, under a `RetryPolicy`: 5xx answers and failures without an
-/// answer back off with jitter, a 429 waits for its `Retry-After`, and no wait starts that would end after the
-/// deadline. The notifier (one deadline per destination) and `pull` (one per request) both send through it, so a
-/// webhook and a helpdesk are retried by the same rules.
+/// answer back off with jitter, a 429 waits for its `Retry-After` (at least the backoff), and no wait starts that
+/// would end after the deadline, but for a rate limit's wait within the policy's `rateLimitWait`. The notifier (one
+/// deadline per destination) and `pull` (one per request) both send through it, so a webhook and a helpdesk are
+/// retried by the same rules.
 public struct RetryingTransport {
     public let client: HTTPClient
     public let policy: RetryPolicy
@@ -40,9 +41,11 @@ public struct RetryingTransport {
                      onRetryable: (_ status: Int?, _ failure: String) throws -> Void = { _, _ in },
                      request: () -> HTTPRequest) throws -> Outcome {
         var attempt = 0
+        var patientWaits = 0
         while true {
             attempt += 1
             let delay: Double
+            var rateLimited = false
             let failure: String
             let result: Result<HTTPResponse, HTTPError>
             do {
@@ -56,7 +59,10 @@ public struct RetryingTransport {
                 switch RetryPolicy.verdict(for: response, now: Date()) {
                 case .permanent: return .answered(response, attempts: attempt)
                 case .retry: delay = policy.backoff(retry: attempt, random: Double.random(in: 0..<1))
-                case .retryAfter(let seconds): delay = seconds
+                case .retryAfter(let seconds):
+                    // Never less than the backoff: a `Retry-After: 0` on every answer must not spin.
+                    delay = max(seconds, policy.backoff(retry: attempt, random: Double.random(in: 0..<1)))
+                    rateLimited = policy.rateLimitWait.map { seconds <= $0 } ?? false
                 }
                 failure = describe(response)
                 try onRetryable(response.status, failure)
@@ -66,7 +72,9 @@ public struct RetryingTransport {
                 try onRetryable(nil, failure)
                 delay = policy.backoff(retry: attempt, random: Double.random(in: 0..<1))
             }
-            if Date().addingTimeInterval(delay) > deadline {
+            let patient = rateLimited && patientWaits < RetryPolicy.patientWaits
+            if patient { patientWaits += 1 }
+            if !patient, Date().addingTimeInterval(delay) > deadline {
                 logger.warning("giving up for this run", metadata: ["attempts": "\(attempt)", "last": "\(failure)"])
                 return .gaveUp(failure: failure, attempts: attempt)
             }

@@ -1,9 +1,12 @@
 import Foundation
 
 /// Freshdesk's ticket list: `GET /api/v2/tickets?updated_since=ISO&order_by=updated_at&order_type=asc&per_page=100
-/// &page=N`, a JSON array. The next page while a page is full (or its `Link: rel="next"`); the list stops at page
-/// 300, so from there it starts again from the last `updated_at` seen. The mark is the greatest `updated_at`
-/// stored; being inclusive, the tickets at that instant come again and count as duplicates. Queues are named
+/// &page=N`, a JSON array. While a page is full (or has a `Link: rel="next"`), the next request is keyed by time:
+/// `updated_since` = the page's last `updated_at`, page 1. Paging by number over a live list skips a ticket when
+/// one already read is updated meanwhile (it moves to the end and the rest shift back by one); keyed requests
+/// cannot. Only while a whole page shares one update time does the page number step (the list stops at page 300).
+/// The mark is the greatest `updated_at` stored; being inclusive, the tickets at that instant come again and
+/// count as duplicates. Queues are named
 /// from `GET /api/v2/groups`. Tickets read as `ingest` reads a Freshdesk export (`FreshdeskReader`).
 struct FreshdeskAPI: HelpdeskAPI {
     static let perPage = 100
@@ -50,21 +53,26 @@ struct FreshdeskAPI: HelpdeskAPI {
         var reached = mark?.reached
         page.records = PullText.records(tickets, noun: "a ticket", reached: &reached,
                                         read: FreshdeskReader(groups: groups).ticket(from:))
-        // Ordered by updated_at: the last ticket's is where a list past the page cap goes on from.
-        let last = page.records.last.flatMap { record -> String? in
+        if let reached { page.mark = PullMark(cursor: reached, reached: reached) }
+        // More to come when the page is full or links to a next one; the next request is keyed by time, not by
+        // page number, so a ticket updated meanwhile (it moves to the end) shifts nothing past what was read.
+        guard tickets.count >= Self.perPage || PullText.nextLink(response.headers) != nil else { return page }
+        let times = page.records.compactMap { record -> String? in
             if case let .ticket(raw, _) = record { return PullText.utc(raw.updatedAt) }
             return nil
         }
-        if let reached { page.mark = PullMark(cursor: reached, reached: reached) }
+        guard let first = times.first, let last = times.last else { return page }
+        let since = PullText.parameters(request)["updated_since"].flatMap(PullText.utc)
         let number = Int(PullText.parameters(request)["page"] ?? "") ?? 1
-        let full = tickets.count >= Self.perPage
-        if number >= Self.pageCap, full, let last {
+        if first != last || since != last {
+            // The tickets at `last` come again and count as unchanged, never as a second row.
             page.next = list(updatedSince: last, page: 1)
-        } else if let link = PullText.nextLink(response.headers) {
-            page.next = link
-        } else if full {
-            let since = PullText.parameters(request)["updated_since"] ?? ""
-            page.next = list(updatedSince: since, page: number + 1)
+        } else if number < Self.pageCap {
+            // A whole page shares one update time, the one asked from: only the page number gets past it.
+            page.next = list(updatedSince: last, page: number + 1)
+        } else {
+            throw PageProblem(description: "more than \(Self.pageCap * Self.perPage) tickets share the update time "
+                              + "\(last), and Freshdesk's list stops at page \(Self.pageCap)")
         }
         return page
     }

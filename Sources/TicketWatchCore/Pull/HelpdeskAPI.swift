@@ -23,6 +23,24 @@ struct PullMark: Equatable {
     var reached: String?
 }
 
+extension PullMark {
+    /// How far past the helpdesk's clock a mark may go. A ticket dated later (clock skew, migrated data) is
+    /// stored, but a mark there would make every later pull ask from the future and get nothing, silently.
+    static let skew: TimeInterval = 300
+
+    /// The latest a mark may be: the helpdesk's `Date` (the local clock when it sent none) plus `skew`.
+    static func limit(helpdeskNow: Date?) -> String {
+        PullText.format((helpdeskNow ?? Date()).addingTimeInterval(skew), "yyyy-MM-dd'T'HH:mm:ss'Z'")
+    }
+
+    /// This mark with its update time no later than `limit`; a cursor that is that time moves with it (Zendesk's
+    /// opaque cursor stays).
+    func capped(at limit: String) -> PullMark {
+        guard let reached, reached > limit else { return self }
+        return PullMark(cursor: cursor == reached ? limit : cursor, reached: limit)
+    }
+}
+
 /// One answer, read.
 struct APIPage {
     var records: [PulledPage.Record] = []

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Jira Cloud's enhanced search: `GET /rest/api/3/search/jql?jql=(JQL) AND updated >= "yyyy/MM/dd HH:mm" ORDER BY
-/// updated ASC&fields=…&maxResults=100`, then `&nextPageToken=…` until `isLast`. Jira reads the query's date in
+/// updated ASC, key ASC&fields=…&maxResults=100`, then `&nextPageToken=…` until `isLast` (the key makes the order
+/// total, so issues sharing an update time keep their places from page to page). Jira reads the query's date in
 /// the account's time zone at minute precision, so a pull asks from its mark minus one day and what comes again
 /// is a duplicate. Fields map as `ingest` maps Jira's CSV export (`JiraIssueReader`): the queue is the request
 /// type when the issue has one, else the first component.
@@ -47,7 +48,7 @@ struct JiraAPI: HelpdeskAPI {
     }
 
     private func search(from: String, token: String?) -> String {
-        let query = "(\(jql)) AND updated >= \"\(from)\" ORDER BY updated ASC"
+        let query = "(\(jql)) AND updated >= \"\(from)\" ORDER BY updated ASC, key ASC"
         let fields = ["summary", "created", "updated", "priority", "labels", "components", "issuetype"]
             + (requestTypeField.map { [$0] } ?? [])
         var url = "\(base)/rest/api/3/search/jql?jql=\(PullText.encode(query))"

@@ -7,6 +7,9 @@ import Logging
 final class PageFetcher {
     /// A page of tickets may be large (Jira answers with every field asked for): room for the largest answers.
     static let maxPageBytes = 256 * 1024 * 1024
+    /// A 429's `Retry-After` up to this long is waited for whatever `--retry-for` says (Zendesk asks for up to a
+    /// minute, and the default `--retry-for` is 60 s): a back-fill is slowed by a rate limit, never stopped by it.
+    static let rateLimitWait: Double = 120
 
     let source: ConfiguredSource
     private let transport: RetryingTransport
@@ -22,7 +25,9 @@ final class PageFetcher {
         self.retryFor = retry.retryFor
         var log = logger
         log[metadataKey: "source"] = "\(source.name)"
-        transport = RetryingTransport(client: client, policy: retry, logger: log)
+        var policy = retry
+        policy.rateLimitWait = policy.rateLimitWait ?? Self.rateLimitWait
+        transport = RetryingTransport(client: client, policy: policy, logger: log)
         let text = source.url.secretText
         let afterScheme = text.range(of: "://").map(\.upperBound) ?? text.startIndex
         let end = text[afterScheme...].firstIndex(of: "/") ?? text.endIndex
@@ -76,6 +81,8 @@ public enum PullError: Error, CustomStringConvertible {
     case gaveUp(source: String, failure: String, attempts: Int, retryFor: Double)
     case badAnswer(source: String, reason: String)
     case foreignLink(source: String)
+    case repeatedPage(source: String, after: Int)
+    case stopped(source: String, reason: String)
     case unknownSource(String, known: [String])
 
     public var description: String {
@@ -95,6 +102,12 @@ public enum PullError: Error, CustomStringConvertible {
         case let .foreignLink(source):
             "source '\(source)': the helpdesk's next-page link points to another host; not followed (the credential "
                 + "goes only to the configured url)"
+        case let .repeatedPage(source, pages):
+            "source '\(source)': the helpdesk repeated its page (after page \(pages) it sent the same cursor or "
+                + "next-page request again, without an end); stopped rather than ask forever. The pages before are "
+                + "kept; if it happens again, report it to the helpdesk's support"
+        case let .stopped(source, reason):
+            "source '\(source)': \(reason); the pages before it are kept, the next pull starts from there"
         case let .unknownSource(name, known):
             "no source named '\(name)' in the config file's [[sources]]"
                 + (known.isEmpty ? " (it has none)" : " (known: \(known.joined(separator: ", ")))")

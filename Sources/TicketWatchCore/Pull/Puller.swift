@@ -73,11 +73,19 @@ public struct Puller {
                 summary.problem = "\(PullError.badAnswer(source: source.name, reason: error.description))"
             } catch let error as HTTPError {
                 summary.problem = "\(PullError.refused(source: source.name, answer: "\(error)"))"
+            } catch {
+                // Anything else (the warehouse busy or full): this source stops, the others are still pulled.
+                summary.problem = "\(PullError.stopped(source: source.name, reason: "\(error)"))"
             }
             if let problem = summary.problem {
                 logger.error("pull stopped", metadata: ["source": "\(source.name)", "reason": "\(problem)"])
             }
-            try SourceCursors(db: warehouse.db).finish(source, outcome: summary, now: Clock.nowUTC())
+            do {
+                try SourceCursors(db: warehouse.db).finish(source, outcome: summary, now: Clock.nowUTC())
+            } catch {
+                logger.error("outcome not recorded", metadata: ["source": "\(source.name)", "reason": "\(error)"])
+                summary.problem = summary.problem ?? "\(PullError.stopped(source: source.name, reason: "\(error)"))"
+            }
             summaries.append(summary)
         }
         return summaries
@@ -85,7 +93,8 @@ public struct Puller {
 
     private func pull(_ source: ConfiguredSource, into summary: inout SourcePullSummary) throws {
         let cursors = SourceCursors(db: warehouse.db)
-        let stored = try cursors.mark(source.name)
+        // A mark stored in the future (before marks were capped) is brought back to now, as new ones are.
+        let stored = try cursors.mark(source.name)?.capped(at: PullMark.limit(helpdeskNow: nil))
         summary.reached = stored?.reached
         let authorization = try PullCredential.authorization(for: source)
         let client = try HTTPClient(timeout: options.timeout)
@@ -99,12 +108,19 @@ public struct Puller {
         var mark = stored
         let dialect = ImportDialect(priorityMap: options.priorityMap)
         let ingestor = Ingestor(warehouse: warehouse, options: IngestOptions(dialect: dialect), logger: logger)
+        var asked: Set<String> = []
         while let url = request {
+            // A helpdesk answering with the request just made (a cursor or token repeated without an end) would
+            // be asked forever.
+            guard asked.insert(url).inserted else {
+                throw PullError.repeatedPage(source: source.name, after: summary.pages)
+            }
             let response = try fetcher.get(url)
             let page = try api.read(response, request: url, mark: mark)
             // A widened pull (--since) goes over old ground first: its marks stay behind the stored one until it
-            // passes it, and a mark never moves back.
-            var next = page.mark ?? mark
+            // passes it, and a mark never moves back. One ticket dated in the future does not take the mark there.
+            let limit = PullMark.limit(helpdeskNow: RetryPolicy.httpDate(response.headers["date"]))
+            var next = (page.mark ?? mark)?.capped(at: limit)
             if let candidate = next, let held = mark, (candidate.reached ?? "") < (held.reached ?? "") {
                 next = held
             }

@@ -1,9 +1,12 @@
 import Foundation
 
 /// ServiceNow's Table API: `GET /api/now/table/{table}?sysparm_query=sys_updated_on>=yyyy-MM-dd HH:mm:ss
-/// ^ORDERBYsys_updated_on&sysparm_display_value=all&sysparm_limit=1000&sysparm_offset=N` (`{"result":[…]}`).
-/// The next page is its `Link: rel="next"` (access rules apply after the limit, so a short page need not be the
-/// last), else the next offset while a page is full. The query's date is read in the account's time zone, so a
+/// ^ORDERBYsys_updated_on^ORDERBYsys_id&sysparm_display_value=all&sysparm_limit=1000&sysparm_offset=N`
+/// (`{"result":[…]}`). The next page is its `Link: rel="next"` (access rules apply after the limit, so a short
+/// page need not be the last), else the next offset while a page is full. `sys_id` breaks ties in the order:
+/// records sharing an update time otherwise come in any order on each request, and an offset over them can skip
+/// one. Keyed paging as Freshdesk's is not used: the query's date is read in the account's time zone, which the
+/// API does not tell. The query's date is read in the account's time zone, so a
 /// pull asks from its mark minus one day; what comes again is a duplicate. Records read as `ingest --source
 /// servicenow` reads a Table API export (`ServiceNowReader`).
 struct ServiceNowAPI: HelpdeskAPI {
@@ -23,7 +26,8 @@ struct ServiceNowAPI: HelpdeskAPI {
 
     func firstRequest(mark: PullMark?, since: Date) -> String {
         let from = PullText.start(mark: mark, since: since, overlap: Self.overlap)
-        let query = "sys_updated_on>=\(PullText.format(from, "yyyy-MM-dd HH:mm:ss"))^ORDERBYsys_updated_on"
+        let query = "sys_updated_on>=\(PullText.format(from, "yyyy-MM-dd HH:mm:ss"))"
+            + "^ORDERBYsys_updated_on^ORDERBYsys_id"
         return list(query: query, offset: 0)
     }
 

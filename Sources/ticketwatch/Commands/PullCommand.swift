@@ -11,7 +11,8 @@ struct PullCommand: ParsableCommand {
         page by page, and each page is loaded as `ingest` loads that helpdesk's export (same fields, updates by \
         update time) in one transaction with the cursor that moved past it: a pull killed anywhere resumes where \
         it stopped, and no ticket is counted twice. Pages are recorded in ingest_files as pull:NAME. A 429 waits \
-        for its Retry-After; 5xx and network errors are retried within --retry-for seconds per request. A \
+        for its Retry-After (up to 120 s even past --retry-for); 5xx and network errors are retried within \
+        --retry-for seconds per request. A \
         refused credential (401/403) stops that source only; the others are still pulled. Exits 0 only when \
         every source got to the present. Then run `ticketwatch aggregate` (or let `run` do all of it). \
         See docs/pulling.md.

@@ -122,6 +122,11 @@ final class ReplayDesk: @unchecked Sendable {
         }
     }
 
+    /// Ticket `n` as updated at `epoch` (a clock ahead, migrated data), nothing else changed.
+    func touch(_ n: Int, at epoch: Int) {
+        lock.withLock { tickets[n]!.updated = epoch }
+    }
+
     func changed(since epoch: Int) -> [Ticket] {
         lock.withLock { tickets.values.filter { $0.updated >= epoch }.sorted { ($0.updated, $0.id) < ($1.updated, $1.id) } }
     }
