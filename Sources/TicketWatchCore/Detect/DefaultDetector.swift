@@ -373,7 +373,7 @@ public struct DefaultDetector {
     /// day and over the span is then also judged as clumps, the larger p holding.
     func shareTests(_ counts: [Double], t: Int, data: DailyCounts, usable: [Bool], windows: RollingSums,
                     span: SpanTest?, minCount: Double, dispersion: Double,
-                    clumps: (tail: ClumpTail, ownIsPooled: Bool)? = nil,
+                    clumps: (sizes: ClumpSizes, ownIsPooled: Bool)? = nil,
                     sum: (Range<Int>) -> Double) -> (p: Double, day: ShareTest.Result, span: SpanTest.Outcome?)? {
         let c = counts[t], n = data.totals[t]
         guard c >= minCount else { return nil }
@@ -382,13 +382,16 @@ public struct DefaultDetector {
         }
         let dayRange = max(0, t - options.shareWindow)..<t
         let clumpTail = n * shareBefore(dayRange) < ClumpTail.expectedBelow ? clumps : nil
-        let own = clumpTail?.ownIsPooled == true ? dayRange.filter { usable[$0] && counts[$0] > 0 }.map { counts[$0] } : []
+        // Read only for a count that passed the screen below.
+        func own() -> [Double] {
+            clumpTail?.ownIsPooled == true ? dayRange.filter { usable[$0] && counts[$0] > 0 }.map { counts[$0] } : []
+        }
         func test(_ c: Double, _ n: Double, _ range: Range<Int>) -> ShareTest.Result? {
             let share = shareBefore(range)
             guard c > n * share, ShareTest.binomialP(c, n: n, share: share) <= options.falseDiscoveryRate else { return nil }
             var result = ShareTest.test(c, n: n, share: share, series: counts, totals: data.totals, usable: usable,
                                         window: range, dispersion: dispersion)
-            if let clump = clumpTail?.tail.upperTail(c, mean: result.expected, excluding: own) {
+            if let clump = clumpTail?.sizes.tail.upperTail(c, mean: result.expected, excluding: own()) {
                 result.p = max(result.p, clump)
             }
             return result

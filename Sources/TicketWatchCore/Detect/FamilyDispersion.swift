@@ -27,7 +27,8 @@ enum FamilyDispersion {
         var busy = 0.0
         var quiet = 0.0
         /// How big the quiet series' clumps come: every count of a quiet series on a day it had tickets.
-        var clumps = ClumpTail(positiveCounts: [])
+        /// How big the quiet series' clumps come, gathered the first time a series needs them.
+        var clumps = ClumpSizes { ClumpTail(positiveCounts: []) }
 
         func kappa(meanPerDay: Double) -> Double { meanPerDay < Self.quietBelow ? max(busy, quiet) : busy }
     }
@@ -38,16 +39,24 @@ enum FamilyDispersion {
                          meanPerDay: (Int) -> Double, shareOf: (Int) -> Double) -> Estimate {
         let quiet = indices.filter { meanPerDay($0) < Estimate.quietBelow }
         let busy = indices.filter { meanPerDay($0) >= Estimate.quietBelow }
-        var positive: [Double] = []
-        for i in quiet {
-            for s in window where usable[s] && series[i][s] > 0 { positive.append(series[i][s]) }
-        }
         return Estimate(
             busy: estimate(series: series, indices: busy, totals: totals, usable: usable, window: window, cap: 25,
                            shareOf: shareOf),
             quiet: estimate(series: series, indices: quiet, totals: totals, usable: usable, window: window, cap: 400,
                             shareOf: shareOf),
-            clumps: ClumpTail(positiveCounts: positive))
+            clumps: ClumpSizes {
+                var days = [0, 0]
+                for i in quiet {
+                    series[i].withUnsafeBufferPointer { counts in
+                        for s in window where usable[s] && counts[s] >= 1 {
+                            let j = Int(counts[s].rounded())
+                            if j >= days.count { days += [Int](repeating: 0, count: j - days.count + 1) }
+                            days[j] += 1
+                        }
+                    }
+                }
+                return ClumpTail(days: days)
+            })
     }
 
     /// κ of the series `indices` over `window` (slots where `usable`), each series' share p taken over the same
@@ -94,6 +103,7 @@ struct ClumpTail {
     /// `days[j]`: the family's quiet series' days with exactly j tickets (j ≥ 1; index 0 unused).
     private let days: [Int]
 
+    /// From the family's quiet series' counts on their days with tickets.
     init(positiveCounts: [Double]) {
         var days = [0, 0]
         for count in positiveCounts where count >= 1 {
@@ -103,6 +113,9 @@ struct ClumpTail {
         }
         self.days = days
     }
+
+    /// From the histogram itself: `days[j]` days with j tickets.
+    init(days: [Int]) { self.days = days }
 
     /// P(at least one clump of `c` or more) on a count expecting `mean` tickets, leaving out the days `excluding`
     /// (the judged series' own positive counts, when they are part of the family's); nil when no other day of
@@ -121,6 +134,15 @@ struct ClumpTail {
         let meanSize = Double(sizes.indices.reduce(0) { $0 + $1 * sizes[$1] }) / Double(n)
         return 1 - exp(-(mean / meanSize) * Double(reaching) / Double(n))
     }
+}
+
+/// A family's clump sizes, read from its quiet series' windows only when a series first needs them: on most days
+/// no series expecting a few tickets is anywhere near significant, and the reading visits every quiet series' day.
+final class ClumpSizes {
+    private let gather: () -> ClumpTail
+    private(set) lazy var tail: ClumpTail = gather()
+
+    init(_ gather: @escaping () -> ClumpTail) { self.gather = gather }
 }
 
 /// The three families' share drift on one day, from the share window before it: what the share tests of that day
@@ -155,7 +177,7 @@ struct FamilyDispersions {
 
     /// The clump sizes of the queues' or the tags' quiet series, and whether a series of `kind` whose share window
     /// held `windowSum` tickets is one of them (its own days are then left out when it is judged).
-    func clumps(_ kind: Finding.Kind, windowSum: Double) -> (tail: ClumpTail, ownIsPooled: Bool)? {
+    func clumps(_ kind: Finding.Kind, windowSum: Double) -> (sizes: ClumpSizes, ownIsPooled: Bool)? {
         let ownIsPooled = windowSum >= minSupport && windowSum / days < FamilyDispersion.Estimate.quietBelow
         switch kind {
         case .queue: return (queues.clumps, ownIsPooled)
