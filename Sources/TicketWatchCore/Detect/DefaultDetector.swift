@@ -388,7 +388,9 @@ public struct DefaultDetector {
         }
         func test(_ c: Double, _ n: Double, _ range: Range<Int>) -> ShareTest.Result? {
             let share = shareBefore(range)
-            guard c > n * share, ShareTest.binomialP(c, n: n, share: share) <= options.falseDiscoveryRate else { return nil }
+            let q = options.falseDiscoveryRate
+            guard c > n * share, !ShareTest.surelyAbove(q, c: c, n: n, share: share),
+                  ShareTest.binomialP(c, n: n, share: share) <= q else { return nil }
             var result = ShareTest.test(c, n: n, share: share, series: counts, totals: data.totals, usable: usable,
                                         window: range, dispersion: dispersion)
             if let clump = clumpTail?.sizes.tail.upperTail(c, mean: result.expected, excluding: own()) {

@@ -64,16 +64,20 @@ enum FamilyDispersion {
     static func estimate(series: [[Double]], indices: [Int], totals: [Double], usable: [Bool],
                          window: Range<Int>, cap: Double, shareOf: (Int) -> Double) -> Double {
         var excess = 0.0, scale = 0.0
+        // The window's days with tickets, once for all the family's series (this runs for every series every day).
+        let slots = window.filter { usable[$0] && totals[$0] > 0 }
+        let dayTotals = slots.map { totals[$0] }
         for i in indices {
-            let counts = series[i]
             let p = shareOf(i)
             guard p > 0, p < 1 else { continue }
-            for s in window where usable[s] && totals[s] > 0 {
-                let mean = totals[s] * p
-                let binomial = mean * (1 - p)
-                let residual = counts[s] - mean
-                excess += min(residual * residual, cap * binomial) - binomial
-                scale += mean * mean
+            series[i].withUnsafeBufferPointer { counts in
+                for (k, s) in slots.enumerated() {
+                    let mean = dayTotals[k] * p
+                    let binomial = mean * (1 - p)
+                    let residual = counts[s] - mean
+                    excess += min(residual * residual, cap * binomial) - binomial
+                    scale += mean * mean
+                }
             }
         }
         guard scale > 0 else { return 0 }

@@ -29,6 +29,15 @@ enum ShareTest {
         Result(p: 1, expected: n * p, std: (n * p * (1 - p)).squareRoot(), share: p, overdispersion: 1)
     }
 
+    /// Whether the binomial mid-p of `c` is surely above `level`, from ½·P(X = c), a lower bound of it: four
+    /// logarithms instead of a continued fraction, for the screen that runs on every series every day (most
+    /// counts are near their expectation, where one term of the tail is already far above any cut).
+    static func surelyAbove(_ level: Double, c: Double, n: Double, share p: Double) -> Bool {
+        guard c <= n, p > 0, p < 1 else { return false }
+        let logPmf = lgamma(n + 1) - lgamma(c + 1) - lgamma(n - c + 1) + c * log(p) + (n - c) * log1p(-p)
+        return 0.5 * exp(logPmf) > level
+    }
+
     /// p-value with φ = 1 (binomial): a quick screen, since φ ≥ 1 only makes the p-value larger.
     static func binomialP(_ c: Double, n: Double, share p: Double) -> Double {
         CountTests.binomialMidP(c, n: n, p: p)
