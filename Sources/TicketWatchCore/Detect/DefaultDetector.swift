@@ -240,7 +240,7 @@ public struct DefaultDetector {
         // a new one that the thin history cannot describe, and every busy queue would look new. The first day of a
         // jump is judged in full, so that an outage of one queue on a small desk is named on the day it happens.
         if jumped(t, data: data, usable: usable, windows: windows),
-           (0..<t).reversed().filter({ usable[$0] }).prefix(3).contains(where: {
+           (0..<t).reversed().lazy.filter({ usable[$0] }).prefix(3).contains(where: {
                jumped($0, data: data, usable: usable, windows: windows)
            }) {
             return decide(candidates, untested: [:], untestedMass: [:], baseline: baseline)
