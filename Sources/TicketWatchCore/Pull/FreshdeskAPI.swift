@@ -49,11 +49,8 @@ struct FreshdeskAPI: HelpdeskAPI {
         guard let tickets = try PullText.json(response) as? [Any] else {
             throw PageProblem(description: "a ticket list page is not a JSON array")
         }
-        var page = APIPage()
-        var reached = mark?.reached
-        page.records = PullText.records(tickets, noun: "a ticket", reached: &reached,
-                                        read: FreshdeskReader(groups: groups).ticket(from:))
-        if let reached { page.mark = PullMark(cursor: reached, reached: reached) }
+        var page = APIPage(markedByTime: tickets, noun: "a ticket", after: mark,
+                           read: FreshdeskReader(groups: groups).ticket(from:))
         // More to come when the page is full or links to a next one; the next request is keyed by time, not by
         // page number, so a ticket updated meanwhile (it moves to the end) shifts nothing past what was read.
         guard tickets.count >= Self.perPage || PullText.nextLink(response.headers) != nil else { return page }

@@ -46,6 +46,16 @@ struct APIPage {
     var records: [PulledPage.Record] = []
     var mark: PullMark?
     var next: String?
+
+    init() {}
+
+    /// A page of a kind whose mark is the greatest update time stored (Freshdesk, Jira, ServiceNow): its items
+    /// as records (`PullText.records`), and the mark moved to their latest update, never back from `after`.
+    init(markedByTime items: [Any], noun: String, after mark: PullMark?, read: ([String: Any]) -> RawTicket) {
+        var reached = mark?.reached
+        records = PullText.records(items, noun: noun, reached: &reached, read: read)
+        if let reached { self.mark = PullMark(cursor: reached, reached: reached) }
+    }
 }
 
 /// Why a page could not be read: the helpdesk answered with something else than its API's page.

@@ -62,11 +62,8 @@ struct JiraAPI: HelpdeskAPI {
         guard let issues = object["issues"] as? [Any] else {
             throw PageProblem(description: #"a search page is not {"issues":[…]}"#)
         }
-        var page = APIPage()
-        var reached = mark?.reached
-        page.records = PullText.records(issues, noun: "an issue", reached: &reached,
-                                        read: JiraIssueReader(requestTypeField: requestTypeField).ticket(from:))
-        if let reached { page.mark = PullMark(cursor: reached, reached: reached) }
+        var page = APIPage(markedByTime: issues, noun: "an issue", after: mark,
+                           read: JiraIssueReader(requestTypeField: requestTypeField).ticket(from:))
         if object["isLast"] as? Bool != true, let token = object["nextPageToken"] as? String, !token.isEmpty {
             let from = PullText.parameters(request)["jql"].flatMap(Self.fromDate) ?? ""
             page.next = search(from: from, token: token)

@@ -41,11 +41,8 @@ struct ServiceNowAPI: HelpdeskAPI {
         guard let records = object["result"] as? [Any] else {
             throw PageProblem(description: #"a table page is not {"result":[…]}"#)
         }
-        var page = APIPage()
-        var reached = mark?.reached
-        page.records = PullText.records(records, noun: "a record", reached: &reached,
-                                        read: ServiceNowReader.ticket(from:))
-        if let reached { page.mark = PullMark(cursor: reached, reached: reached) }
+        var page = APIPage(markedByTime: records, noun: "a record", after: mark,
+                           read: ServiceNowReader.ticket(from:))
         if let link = PullText.nextLink(response.headers) {
             page.next = link
         } else if records.count >= Self.limit {
