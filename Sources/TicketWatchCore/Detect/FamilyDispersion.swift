@@ -26,7 +26,6 @@ enum FamilyDispersion {
         static let quietBelow = 1.0
         var busy = 0.0
         var quiet = 0.0
-        /// How big the quiet series' clumps come: every count of a quiet series on a day it had tickets.
         /// How big the quiet series' clumps come, gathered the first time a series needs them.
         var clumps = ClumpSizes { ClumpTail(positiveCounts: []) }
 
@@ -48,11 +47,7 @@ enum FamilyDispersion {
                 var days = [0, 0]
                 for i in quiet {
                     series[i].withUnsafeBufferPointer { counts in
-                        for s in window where usable[s] && counts[s] >= 1 {
-                            let j = Int(counts[s].rounded())
-                            if j >= days.count { days += [Int](repeating: 0, count: j - days.count + 1) }
-                            days[j] += 1
-                        }
+                        for s in window where usable[s] { ClumpTail.tally(counts[s], into: &days) }
                     }
                 }
                 return ClumpTail(days: days)
@@ -110,16 +105,20 @@ struct ClumpTail {
     /// From the family's quiet series' counts on their days with tickets.
     init(positiveCounts: [Double]) {
         var days = [0, 0]
-        for count in positiveCounts where count >= 1 {
-            let j = Int(count.rounded())
-            if j >= days.count { days += [Int](repeating: 0, count: j - days.count + 1) }
-            days[j] += 1
-        }
+        for count in positiveCounts { Self.tally(count, into: &days) }
         self.days = days
     }
 
     /// From the histogram itself: `days[j]` days with j tickets.
     init(days: [Int]) { self.days = days }
+
+    /// Counts a day with `count` tickets into the histogram `days` (a day without any is no clump).
+    static func tally(_ count: Double, into days: inout [Int]) {
+        guard count >= 1 else { return }
+        let j = Int(count.rounded())
+        if j >= days.count { days += [Int](repeating: 0, count: j - days.count + 1) }
+        days[j] += 1
+    }
 
     /// P(at least one clump of `c` or more) on a count expecting `mean` tickets, leaving out the days `excluding`
     /// (the judged series' own positive counts, when they are part of the family's); nil when no other day of

@@ -183,10 +183,8 @@ public enum SlackMessage {
     /// A feed episode's last day with tickets (`details.last_day_with_tickets`): what on-call checks first when a
     /// feed stops, so it is on the line itself rather than only in `ticketwatch explain`.
     static func lastDayWithTickets(_ alert: Alert) -> String? {
-        guard alert.signal == Finding.noData || alert.signal == Finding.volumeDrop,
-              let data = alert.details?.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        return object["last_day_with_tickets"] as? String
+        guard alert.signal == Finding.noData || alert.signal == Finding.volumeDrop else { return nil }
+        return EvidenceCollector.details(alert.details)["last_day_with_tickets"] as? String
     }
 
     /// `global` → overall; `queue:NAME` → queue `NAME`; anything else escaped as it is.
